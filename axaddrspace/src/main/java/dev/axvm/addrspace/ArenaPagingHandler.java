@@ -1,0 +1,156 @@
+package dev.axvm.addrspace;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A {@link PagingHandler} over one block of native memory from an {@link Arena}. Host-physical
+ * addresses are the block's real addresses (as for any user-space host). It counts live frames and
+ * refuses double frees and foreign addresses, which makes it the mock HAL of every module's tests;
+ * it is equally fit for an embedder that wants a fixed frame budget.
+ *
+ * <p>Thread-safe. {@link #close()} releases the block; frames still live at that point are leaks,
+ * visible as {@link #liveFrames()} before closing.
+ */
+public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
+    private static final long BLOCK_ALIGN = 1L << 21;
+
+    private final Arena arena;
+    private final MemorySegment pool;
+    private final long base;
+    private final int frames;
+    private final long[] used;
+    private int live;
+    private int hint;
+
+    /** A handler owning {@code bytes} of memory (rounded up to whole frames), 2 MiB aligned. */
+    public ArenaPagingHandler(long bytes) {
+        if (bytes <= 0 || bytes / FRAME_SIZE > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException("frame pool of " + bytes + " bytes (expected 1 .. 8 TiB)");
+        }
+        this.frames = (int) ((bytes + FRAME_SIZE - 1) / FRAME_SIZE);
+        this.arena = Arena.ofShared();
+        this.pool = arena.allocate(frames * FRAME_SIZE, BLOCK_ALIGN);
+        this.base = pool.address();
+        this.used = new long[(frames + 63) / 64];
+    }
+
+    /** Frames currently handed out. */
+    public synchronized int liveFrames() {
+        return live;
+    }
+
+    /** Frames this handler can hand out in all. */
+    public int capacityFrames() {
+        return frames;
+    }
+
+    /** Whether {@code hpa} lies inside this handler's block. */
+    public boolean owns(HostPhysAddr hpa) {
+        long off = hpa.value() - base;
+        return off >= 0 && off < frames * FRAME_SIZE;
+    }
+
+    @Override
+    public HostPhysAddr allocFrame() {
+        return allocFrames(1, 1);
+    }
+
+    @Override
+    public synchronized HostPhysAddr allocFrames(int count, int alignFrames) {
+        if (count <= 0 || alignFrames <= 0 || Integer.bitCount(alignFrames) != 1) {
+            throw new IllegalArgumentException("allocate " + count + " frames aligned to " + alignFrames
+                    + " (expected count > 0, alignment a power of two)");
+        }
+        int first = findFree(count, alignFrames, hint);
+        if (first < 0) {
+            first = findFree(count, alignFrames, 0);
+        }
+        if (first < 0) {
+            throw new FrameAllocationException("no run of " + count + " free frames aligned to " + alignFrames
+                    + " (" + live + " of " + frames + " frames in use)");
+        }
+        for (int i = first; i < first + count; i++) {
+            used[i >>> 6] |= 1L << i;
+        }
+        live += count;
+        hint = first + count;
+        MemorySegment block = pool.asSlice(first * FRAME_SIZE, count * FRAME_SIZE);
+        block.fill((byte) 0);
+        return new HostPhysAddr(base + first * FRAME_SIZE);
+    }
+
+    private int findFree(int count, int alignFrames, int from) {
+        // Alignment is of the real address: the first aligned frame index may not be 0 for alignments above 2 MiB.
+        long alignBytes = alignFrames * FRAME_SIZE;
+        int phase = (int) (Math.floorMod(-base, alignBytes) / FRAME_SIZE);
+        long i = from <= phase ? phase : phase + alignUp(from - phase, alignFrames);
+        for (; i + count <= frames; i += alignFrames) {
+            int busy = firstBusy((int) i, count);
+            if (busy < 0) {
+                return (int) i;
+            }
+            i = phase + alignUp(busy + 1 - phase, alignFrames) - alignFrames;
+        }
+        return -1;
+    }
+
+    private static long alignUp(long v, long align) {
+        return (v + align - 1) & -align;
+    }
+
+    private int firstBusy(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if ((used[i >>> 6] & (1L << i)) != 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void freeFrame(HostPhysAddr frame) {
+        freeFrames(frame, 1);
+    }
+
+    @Override
+    public synchronized void freeFrames(HostPhysAddr first, int count) {
+        int index = frameIndex(first);
+        if (count <= 0 || index + count > frames) {
+            throw new IllegalArgumentException("free " + count + " frames at " + first + ": outside this handler's block");
+        }
+        for (int i = index; i < index + count; i++) {
+            if ((used[i >>> 6] & (1L << i)) == 0) {
+                throw new IllegalStateException("double free of frame HPA 0x" + Long.toHexString(base + i * FRAME_SIZE));
+            }
+        }
+        for (int i = index; i < index + count; i++) {
+            used[i >>> 6] &= ~(1L << i);
+        }
+        live -= count;
+    }
+
+    private int frameIndex(HostPhysAddr hpa) {
+        long off = hpa.value() - base;
+        if (off < 0 || off >= frames * FRAME_SIZE || off % FRAME_SIZE != 0) {
+            throw new IllegalArgumentException(hpa + " is not a frame of this handler");
+        }
+        return (int) (off / FRAME_SIZE);
+    }
+
+    @Override
+    public MemorySegment physToSegment(HostPhysAddr hpa, long size) {
+        long off = hpa.value() - base;
+        if (off < 0 || size < 0 || off > frames * FRAME_SIZE - size) {
+            throw new IllegalArgumentException("host memory " + hpa + " + 0x" + Long.toHexString(size)
+                    + " is outside this handler's block");
+        }
+        return pool.asSlice(off, size);
+    }
+
+    /** Releases the block. Segments obtained from {@link #physToSegment} become unusable. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

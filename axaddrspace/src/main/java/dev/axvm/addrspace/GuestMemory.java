@@ -1,0 +1,43 @@
+package dev.axvm.addrspace;
+
+/**
+ * Bounds-checked access to a guest's RAM by guest-physical address, as devices and vCPU
+ * backends need it (loading images, building boot structures, DMA-style device reads). Accesses
+ * may cross page and region boundaries; any byte outside mapped RAM makes the whole access fail
+ * with a {@link GuestMemoryException} naming the address, and nothing is read or written.
+ * Multi-byte values are little-endian.
+ */
+public interface GuestMemory {
+    /** Copies {@code length} bytes at {@code gpa} into {@code dst[offset..]}. */
+    void read(long gpa, byte[] dst, int offset, int length);
+
+    /** Copies {@code src[offset..offset+length)} to {@code gpa}. */
+    void write(long gpa, byte[] src, int offset, int length);
+
+    /** One byte. */
+    byte readByte(long gpa);
+
+    /** A little-endian 16-bit value. */
+    short readShort(long gpa);
+
+    /** A little-endian 32-bit value. */
+    int readInt(long gpa);
+
+    /** A little-endian 64-bit value. */
+    long readLong(long gpa);
+
+    /** Writes one byte. */
+    void writeByte(long gpa, byte value);
+
+    /** Writes a little-endian 16-bit value. */
+    void writeShort(long gpa, short value);
+
+    /** Writes a little-endian 32-bit value. */
+    void writeInt(long gpa, int value);
+
+    /** Writes a little-endian 64-bit value. */
+    void writeLong(long gpa, long value);
+
+    /** Whether every byte of {@code [gpa, gpa + length)} is guest RAM that can be read and written here. */
+    boolean isRam(long gpa, long length);
+}

@@ -1,0 +1,6 @@
+/** Guest address spaces: address types, mapping flags, nested page tables and bounds-checked guest memory. */
+module dev.axvm.addrspace {
+    requires org.slf4j;
+
+    exports dev.axvm.addrspace;
+}

@@ -1,0 +1,7 @@
+/** Emulated devices: the device contract, O(log n) dispatch, interrupt lines and UARTs. */
+module dev.axvm.device {
+    requires org.slf4j;
+    requires transitive dev.axvm.addrspace;
+
+    // exports (once the first type lands) dev.axvm.device;
+}

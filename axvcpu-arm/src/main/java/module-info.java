@@ -1,0 +1,8 @@
+/** The aarch64 vCPU on KVM (EL2). */
+module dev.axvm.vcpu.arm {
+    requires org.slf4j;
+    requires transitive dev.axvm.vcpu;
+    requires dev.axvm.kvm;
+
+    // exports (once the first type lands) dev.axvm.vcpu.arm;
+}

@@ -1,0 +1,48 @@
+package dev.axvm.vcpu.spi;
+
+import dev.axvm.addrspace.GuestPhysAddrRange;
+import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.vcpu.AxArchVCpu;
+import dev.axvm.vcpu.VCpuCreateConfig;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+
+/**
+ * The hardware side of one VM: its memory as the hypervisor sees it, its vCPUs and its interrupt
+ * controller. The VM core derives every memory mapping from its address space and hands it here.
+ * Closing it closes every vCPU created from it.
+ */
+public interface ArchVm extends AutoCloseable {
+    /**
+     * Makes {@code host} the guest's RAM at {@code gpa} (a KVM memory slot). Without
+     * {@link MappingFlags#WRITE_BIT} the region is read-only and guest writes exit as MMIO.
+     * {@code host} must stay allocated until {@link #unmapRam} or {@link #close()}.
+     */
+    void mapRam(long gpa, MemorySegment host, MappingFlags flags);
+
+    /** Removes the RAM mapped at exactly {@code gpa}. */
+    void unmapRam(long gpa);
+
+    /** Creates a vCPU. */
+    AxArchVCpu createVcpu(VCpuCreateConfig config);
+
+    /**
+     * Drives interrupt line {@code line} of the in-kernel interrupt controller.
+     *
+     * @throws UnsupportedOperationException when the VM was created without one
+     */
+    void setIrqLine(int line, boolean high);
+
+    /** Whether {@link #setIrqLine} is available. */
+    boolean hasInKernelIrqchip();
+
+    /**
+     * Guest-physical ranges the backend itself occupies (interrupt-controller registers and the
+     * like), by name; RAM and devices must stay clear of them.
+     */
+    Map<String, GuestPhysAddrRange> reservedRanges();
+
+    /** Releases every host resource of the VM. */
+    @Override
+    void close();
+}

@@ -1,0 +1,9 @@
+/** The VM: built from a config, its memory, devices and vCPUs, lifecycle and exit handling. */
+module dev.axvm.vm {
+    requires org.slf4j;
+    requires transitive dev.axvm.vcpu;
+    requires transitive dev.axvm.device;
+    requires transitive dev.axvm.config;
+
+    // exports (once the first type lands) dev.axvm.vm;
+}

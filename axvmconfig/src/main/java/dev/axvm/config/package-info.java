@@ -1,0 +1,2 @@
+/** AxVisor-compatible VM configuration: TOML files to validated, immutable records. */
+package dev.axvm.config;

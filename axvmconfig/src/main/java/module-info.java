@@ -1,0 +1,7 @@
+/** AxVisor-compatible VM configuration: TOML files to validated, immutable records. */
+module dev.axvm.config {
+    requires org.slf4j;
+    requires org.tomlj;
+
+    // exports (once the first type lands) dev.axvm.config;
+}

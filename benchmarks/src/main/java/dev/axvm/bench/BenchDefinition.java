@@ -1,0 +1,29 @@
+package dev.axvm.bench;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One name {@code bin/bench} knows: which JMH benchmarks it runs and, optionally, which C
+ * baseline from {@code native/bench} runs beside it in the same invocation.
+ *
+ * @param name the name given to {@code bin/bench}
+ * @param description one line for the listing
+ * @param jmhInclude a regular expression over benchmark class/method names
+ * @param profileAllocation whether to report bytes allocated per operation (JMH's GC profiler)
+ * @param cBaseline the C program's name under native/target/bench and its arguments; empty for none
+ * @param ratioMetrics {@code javaMetric, cMetric} whose quotient is the closing {@code ratio:} line; empty for none
+ */
+public record BenchDefinition(String name, String description, String jmhInclude, boolean profileAllocation,
+        List<String> cBaseline, List<String> ratioMetrics) {
+    /** Checks the fields. */
+    public BenchDefinition {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(jmhInclude);
+        cBaseline = List.copyOf(cBaseline);
+        ratioMetrics = List.copyOf(ratioMetrics);
+        if (!ratioMetrics.isEmpty() && ratioMetrics.size() != 2) {
+            throw new IllegalArgumentException(name + ": ratioMetrics is {javaMetric, cMetric}");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.axvm.bench;
+
+import java.util.List;
+
+/** The registry of benchmark sets; each set's definition sits beside its JMH classes. */
+final class Benches {
+    private Benches() {}
+
+    static final List<BenchDefinition> ALL = List.of();
+}

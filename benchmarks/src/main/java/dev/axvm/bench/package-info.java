@@ -1,0 +1,2 @@
+/** JMH benchmarks and the {@code bin/bench} runner. */
+package dev.axvm.bench;

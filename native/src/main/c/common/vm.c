@@ -1,0 +1,25 @@
+/* A VM file descriptor: memory slots, vCPUs, interrupt lines. */
+#include <linux/kvm.h>
+
+#include "axvm.h"
+#include "ioctl.h"
+
+int axvm_vm_set_memory(int vm, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size, void *host) {
+    struct kvm_userspace_memory_region r = {
+        .slot = slot,
+        .flags = flags,
+        .guest_phys_addr = gpa,
+        .memory_size = size,
+        .userspace_addr = (uint64_t)(uintptr_t)host,
+    };
+    return axvm_ioctl_ptr(vm, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+int axvm_vm_create_vcpu(int vm, unsigned long id) {
+    return axvm_ioctl(vm, KVM_CREATE_VCPU, id);
+}
+
+int axvm_vm_irq_line(int vm, uint32_t irq, uint32_t level) {
+    struct kvm_irq_level l = { .irq = irq, .level = level };
+    return axvm_ioctl_ptr(vm, KVM_IRQ_LINE, &l);
+}

@@ -1,0 +1,148 @@
+package dev.axvm.kvm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import dev.axvm.kvm.internal.ExitRecord;
+import dev.axvm.kvm.internal.Shim;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One KVM vCPU: its file descriptor, its shared run area and its exit record. One thread runs it
+ * ({@link #run()}); any thread may {@link #kick()} it out of the guest or close it.
+ */
+public final class KvmVcpu implements AutoCloseable {
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final int id;
+    private final int fd;
+    private final Arena arena;
+    private final MemorySegment runArea;
+    private final MemorySegment record;
+    private final KvmExit exit;
+    private final AtomicInteger inRun = new AtomicInteger();
+    private volatile boolean closed;
+    private volatile int threadId;
+
+    KvmVcpu(int id, int fd, int mmapSize) {
+        if (Shim.SHIM_EXIT_WORDS != ExitRecord.WORDS) {
+            throw new IllegalStateException("the shim's exit record has " + Shim.SHIM_EXIT_WORDS
+                    + " words, this Java code expects " + ExitRecord.WORDS);
+        }
+        this.id = id;
+        this.fd = fd;
+        this.arena = Arena.ofShared();
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            Shim.check(Shim.mapRun(fd, mmapSize, out), "mmap(vCPU " + id + " run area)");
+            long address = out.get(ADDRESS, 0).address();
+            this.runArea = MemorySegment.ofAddress(address)
+                    .reinterpret(mmapSize, arena, ignored -> Shim.unmapRun(address, mmapSize));
+            this.record = arena.allocate(ExitRecord.BYTES, 8);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+        this.exit = new KvmExit(record, runArea);
+    }
+
+    /** The vCPU id given to KVM_CREATE_VCPU. */
+    public int id() {
+        return id;
+    }
+
+    /**
+     * The vCPU's file descriptor, for architecture bindings that issue their own vCPU ioctls
+     * through the shim. The vCPU keeps ownership: never close it.
+     */
+    public int fd() {
+        if (closed) {
+            throw new IllegalStateException("vCPU " + id + " is closed");
+        }
+        return fd;
+    }
+
+    /** The shared run area (KVM's {@code struct kvm_run}); its layout is the shim's business. */
+    public MemorySegment runArea() {
+        return runArea;
+    }
+
+    /** The exit view that every {@link #run()} rewrites. */
+    public KvmExit exit() {
+        return exit;
+    }
+
+    /**
+     * Makes the calling thread the one that runs this vCPU, so that {@link #kick()} can signal
+     * it. Call it on the vCPU thread before the first {@link #run()}.
+     */
+    public void bindCurrentThread() {
+        threadId = Shim.check(Shim.threadPrepare(), "bind vCPU " + id + " to thread");
+    }
+
+    /** Forgets the bound thread; later kicks only set the immediate-exit flag. */
+    public void unbindThread() {
+        threadId = 0;
+    }
+
+    /**
+     * Enters the guest until the next exit, then returns the (reused) exit view. A pending read
+     * result is handed to the guest first. A kick shows up as {@link KvmExitKind#INTR}.
+     *
+     * @throws KvmException when KVM_RUN itself fails
+     * @throws IllegalStateException when the vCPU is closed
+     */
+    public KvmExit run() {
+        inRun.incrementAndGet();
+        try {
+            if (closed) {
+                throw new IllegalStateException("vCPU " + id + " is closed");
+            }
+            int rc = Shim.run(fd, runArea, record);
+            if (rc < 0) {
+                throw new KvmException("KVM_RUN(vCPU " + id + ")", -rc);
+            }
+            return exit;
+        } finally {
+            inRun.decrementAndGet();
+        }
+    }
+
+    /**
+     * Makes the thread in {@link #run()} return soon with {@link KvmExitKind#INTR}; when the vCPU
+     * is not in the guest, its next run returns at once instead. Safe from any thread.
+     */
+    public void kick() {
+        if (closed) {
+            return;
+        }
+        Shim.check(Shim.kick(runArea, threadId), "kick vCPU " + id);
+    }
+
+    /**
+     * Closes the vCPU: kicks a thread still in {@link #run()}, waits up to 5 s for it to leave,
+     * then unmaps the run area and closes the file descriptor.
+     *
+     * @throws IllegalStateException when the running thread does not leave the guest in time
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        while (inRun.get() > 0) {
+            Shim.kick(runArea, threadId);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("vCPU " + id + " is still running after a kick; close it after its thread stops");
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        arena.close();
+        Shim.close(fd);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.axvm.kvm.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.axvm.kvm.KvmException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The architecture-neutral shim functions. Every call returns the shim's int: a result when
+ * {@code >= 0}, {@code -errno} otherwise; {@link #check} turns the latter into a {@link KvmException}.
+ */
+public final class Shim {
+    /** The ABI version this Java code was written against; see AXVM_ABI_VERSION in axvm.h. */
+    public static final int ABI_VERSION = 1;
+
+    private static final MethodHandle ABI = Downcalls.critical("axvm_abi_version", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle EXIT_WORDS = Downcalls.critical("axvm_exit_words", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle ERRNO_NAME = Downcalls.critical("axvm_errno_name", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle ERRNO_TEXT = Downcalls.critical("axvm_errno_text", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN = Downcalls.of("axvm_open", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle CLOSE = Downcalls.of("axvm_close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle API_VERSION = Downcalls.of("axvm_kvm_api_version", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CHECK_CAP = Downcalls.of("axvm_kvm_check_cap", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MMAP_SIZE = Downcalls.of("axvm_kvm_vcpu_mmap_size", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CREATE_VM = Downcalls.of("axvm_kvm_create_vm", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle SET_MEMORY = Downcalls.of("axvm_vm_set_memory",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle CREATE_VCPU = Downcalls.of("axvm_vm_create_vcpu", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle IRQ_LINE = Downcalls.of("axvm_vm_irq_line", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MAP_RUN = Downcalls.of("axvm_vcpu_map_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UNMAP_RUN = Downcalls.of("axvm_vcpu_unmap_run", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle RUN = Downcalls.of("axvm_vcpu_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle KICK_INSTALL = Downcalls.of("axvm_kick_install", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle THREAD_PREPARE = Downcalls.of("axvm_thread_prepare", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle KICK = Downcalls.of("axvm_vcpu_kick", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    /** Words in the exit record, as the loaded shim reports them (checked against {@link ExitRecord#WORDS}). */
+    public static final int SHIM_EXIT_WORDS;
+    /** The signal number the shim installed for kicks. */
+    public static final int KICK_SIGNAL;
+
+    static {
+        try {
+            int abi = (int) ABI.invokeExact();
+            if (abi != ABI_VERSION) {
+                throw new NativeLibrary.LoadFailure("the KVM shim for " + Platform.id() + " speaks ABI " + abi
+                        + " but this Java code expects " + ABI_VERSION + " (mixed jars from different builds?)", null);
+            }
+            SHIM_EXIT_WORDS = (int) EXIT_WORDS.invokeExact();
+            int sig = (int) KICK_INSTALL.invokeExact();
+            if (sig < 0) {
+                throw new NativeLibrary.LoadFailure("cannot install the vCPU kick signal handler: " + Errno.describe(-sig), null);
+            }
+            KICK_SIGNAL = sig;
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    private Shim() {}
+
+    /** Returns {@code rc} when it is a result, or throws a {@link KvmException} naming {@code op}. */
+    public static int check(int rc, String op) {
+        if (rc < 0) {
+            throw new KvmException(op, -rc);
+        }
+        return rc;
+    }
+
+    static String errnoName(int err) {
+        try {
+            return ((MemorySegment) ERRNO_NAME.invokeExact(err)).reinterpret(Integer.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    static String errnoText(int err) {
+        try {
+            return ((MemorySegment) ERRNO_TEXT.invokeExact(err)).reinterpret(Integer.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int open(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) OPEN.invokeExact(arena.allocateFrom(path));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int close(int fd) {
+        try {
+            return (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int apiVersion(int kvm) {
+        try {
+            return (int) API_VERSION.invokeExact(kvm);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int checkCap(int fd, int cap) {
+        try {
+            return (int) CHECK_CAP.invokeExact(fd, cap);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int vcpuMmapSize(int kvm) {
+        try {
+            return (int) MMAP_SIZE.invokeExact(kvm);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int createVm(int kvm, long type) {
+        try {
+            return (int) CREATE_VM.invokeExact(kvm, type);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int setMemory(int vm, int slot, int flags, long gpa, long size, long hostAddress) {
+        try {
+            return (int) SET_MEMORY.invokeExact(vm, slot, flags, gpa, size, hostAddress);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int createVcpu(int vm, long id) {
+        try {
+            return (int) CREATE_VCPU.invokeExact(vm, id);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int irqLine(int vm, int irq, int level) {
+        try {
+            return (int) IRQ_LINE.invokeExact(vm, irq, level);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int mapRun(int vcpu, long size, MemorySegment out) {
+        try {
+            return (int) MAP_RUN.invokeExact(vcpu, size, out);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int unmapRun(long address, long size) {
+        try {
+            return (int) UNMAP_RUN.invokeExact(address, size);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** KVM_RUN plus decoding into {@code record}; blocks while the guest runs. */
+    public static int run(int vcpu, MemorySegment runArea, MemorySegment record) {
+        try {
+            return (int) RUN.invokeExact(vcpu, runArea, record);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int threadPrepare() {
+        try {
+            return (int) THREAD_PREPARE.invokeExact();
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int kick(MemorySegment runArea, int tid) {
+        try {
+            return (int) KICK.invokeExact(runArea, tid);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+}
