@@ -3,5 +3,5 @@ module dev.axvm.config {
     requires org.slf4j;
     requires org.tomlj;
 
-    // exports (once the first type lands) dev.axvm.config;
+    exports dev.axvm.config;
 }
