@@ -1,8 +1,10 @@
-/** The x86_64 vCPU on KVM (VT-x or SVM underneath). */
+/** The x86_64 vCPU on KVM (VT-x, SVM or PVM underneath). */
 module dev.axvm.vcpu.x86 {
     requires org.slf4j;
     requires transitive dev.axvm.vcpu;
     requires dev.axvm.kvm;
 
-    // exports (once the first type lands) dev.axvm.vcpu.x86;
+    exports dev.axvm.vcpu.x86;
+
+    provides dev.axvm.vcpu.spi.ArchBackend with dev.axvm.vcpu.x86.X86Backend;
 }

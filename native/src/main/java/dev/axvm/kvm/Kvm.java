@@ -110,7 +110,11 @@ public final class Kvm implements AutoCloseable {
         return new KvmVm(vm, vcpuMmapSize);
     }
 
-    private int fd() {
+    /**
+     * The device's file descriptor, for architecture bindings that issue their own system ioctls
+     * through the shim (x86's KVM_GET_SUPPORTED_CPUID). The handle keeps ownership: never close it.
+     */
+    public int fd() {
         if (closed.get()) {
             throw new IllegalStateException("the KVM device handle is closed");
         }

@@ -1,0 +1,54 @@
+package dev.axvm.vcpu.x86;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a guest sees of CPUID, derived from what KVM supports the way AxVisor's x86 vCPU filters
+ * it: virtualization extensions hidden (no nested VMX/SVM), the hypervisor-present bit set, our
+ * own hypervisor leaf at 0x40000000, and the vCPU's APIC id in the topology leaves.
+ */
+public final class CpuidPolicy {
+    /** The hypervisor vendor signature at leaf 0x40000000 (EBX, ECX, EDX). */
+    public static final String SIGNATURE = "AxVM-for-JVM";
+    private static final int LEAF_FEATURES = 1;
+    private static final int LEAF_EXT_TOPOLOGY = 0xb;
+    private static final int LEAF_V2_TOPOLOGY = 0x1f;
+    private static final int LEAF_HYPERVISOR = 0x4000_0000;
+    private static final int LEAF_EXT_FEATURES = 0x8000_0001;
+    private static final int ECX_VMX = 1 << 5;
+    private static final int ECX_HYPERVISOR = 1 << 31;
+    private static final int ECX_SVM = 1 << 2;
+
+    private CpuidPolicy() {}
+
+    /** The guest's CPUID for the vCPU with APIC id {@code apicId}. */
+    public static List<CpuidEntry> forGuest(List<CpuidEntry> supported, int apicId) {
+        List<CpuidEntry> out = new ArrayList<>(supported.size() + 1);
+        for (CpuidEntry e : supported) {
+            if (Integer.compareUnsigned(e.function(), LEAF_HYPERVISOR) >= 0
+                    && Integer.compareUnsigned(e.function(), 0x4000_00ff) <= 0) {
+                continue; // KVM's own paravirtual leaves: replaced by ours below
+            }
+            out.add(switch (e.function()) {
+                case LEAF_FEATURES -> e.withRegisters(e.eax(), (e.ebx() & 0x00ff_ffff) | apicId << 24,
+                        (e.ecx() & ~ECX_VMX) | ECX_HYPERVISOR, e.edx());
+                case LEAF_EXT_FEATURES -> e.withRegisters(e.eax(), e.ebx(), e.ecx() & ~ECX_SVM, e.edx());
+                case LEAF_EXT_TOPOLOGY, LEAF_V2_TOPOLOGY -> e.withRegisters(e.eax(), e.ebx(), e.ecx(), apicId);
+                default -> e;
+            });
+        }
+        int[] sig = signatureWords();
+        out.add(new CpuidEntry(LEAF_HYPERVISOR, 0, 0, LEAF_HYPERVISOR, sig[0], sig[1], sig[2]));
+        return out;
+    }
+
+    /** The signature as the three little-endian words a guest reads in EBX, ECX, EDX. */
+    static int[] signatureWords() {
+        ByteBuffer b = ByteBuffer.wrap(SIGNATURE.getBytes(StandardCharsets.US_ASCII)).order(ByteOrder.LITTLE_ENDIAN);
+        return new int[] {b.getInt(0), b.getInt(4), b.getInt(8)};
+    }
+}

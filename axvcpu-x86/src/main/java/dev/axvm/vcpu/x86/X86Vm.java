@@ -1,0 +1,190 @@
+package dev.axvm.vcpu.x86;
+
+import dev.axvm.addrspace.GuestPhysAddrRange;
+import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.kvm.Kvm;
+import dev.axvm.kvm.KvmException;
+import dev.axvm.kvm.KvmVm;
+import dev.axvm.kvm.internal.Shim;
+import dev.axvm.vcpu.VCpuCreateConfig;
+import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.x86.internal.X86Shim;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An x86_64 VM on KVM: memory slots, vCPUs, and optionally the in-kernel irqchip (PIC, IOAPIC,
+ * per-vCPU LAPIC, PIT). Closing it closes its vCPUs, the VM and the KVM handle it opened.
+ */
+public final class X86Vm implements ArchVm {
+    /** Where KVM keeps the real-mode TSS on Intel (three pages); kept clear of RAM and devices. */
+    public static final long TSS_ADDR = 0xfffb_d000L;
+    /** Where KVM keeps the real-mode identity page table on Intel (one page). */
+    public static final long IDENTITY_MAP_ADDR = 0xfffb_c000L;
+    /** The IOAPIC's registers when the in-kernel irqchip is on. */
+    public static final long IOAPIC_BASE = 0xfec0_0000L;
+    /** The LAPIC's registers when the in-kernel irqchip is on. */
+    public static final long LAPIC_BASE = 0xfee0_0000L;
+
+    private static final int MAX_CPUID_ENTRIES = 256;
+
+    private final int vmId;
+    private final Kvm kvm;
+    private final KvmVm vm;
+    private final boolean irqchip;
+    private final List<CpuidEntry> supportedCpuid;
+    private final Map<Long, Integer> slotByGpa = new HashMap<>();
+    private final List<X86VCpu> vcpus = new ArrayList<>();
+    private int nextSlot;
+    private boolean closed;
+
+    private X86Vm(int vmId, Kvm kvm, KvmVm vm, boolean irqchip, List<CpuidEntry> supportedCpuid) {
+        this.vmId = vmId;
+        this.kvm = kvm;
+        this.vm = vm;
+        this.irqchip = irqchip;
+        this.supportedCpuid = supportedCpuid;
+    }
+
+    /** Creates a VM on {@link Kvm#DEFAULT_DEVICE}. */
+    public static X86Vm create(ArchVmConfig config) {
+        Kvm kvm = Kvm.open();
+        KvmVm vm = null;
+        try {
+            vm = kvm.createVm();
+            Shim.check(X86Shim.setTssAddr(vm.fd(), TSS_ADDR), "KVM_SET_TSS_ADDR");
+            Shim.check(X86Shim.setIdentityMapAddr(vm.fd(), IDENTITY_MAP_ADDR), "KVM_SET_IDENTITY_MAP_ADDR");
+            if (config.inKernelIrqchip()) {
+                Shim.check(X86Shim.createIrqchip(vm.fd()), "KVM_CREATE_IRQCHIP");
+                Shim.check(X86Shim.createPit2(vm.fd()), "KVM_CREATE_PIT2");
+            }
+            return new X86Vm(config.vmId(), kvm, vm, config.inKernelIrqchip(), readSupportedCpuid(kvm));
+        } catch (RuntimeException e) {
+            if (vm != null) {
+                vm.close();
+            }
+            kvm.close();
+            throw e;
+        }
+    }
+
+    private static List<CpuidEntry> readSupportedCpuid(Kvm kvm) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment words = arena.allocate((long) MAX_CPUID_ENTRIES * X86Shim.CPUID_WORDS * 4, 4);
+            int n = Shim.check(X86Shim.supportedCpuid(kvm.fd(), words, MAX_CPUID_ENTRIES), "KVM_GET_SUPPORTED_CPUID");
+            List<CpuidEntry> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                long o = (long) i * X86Shim.CPUID_WORDS * 4;
+                out.add(new CpuidEntry(w(words, o), w(words, o + 4), w(words, o + 8), w(words, o + 12), w(words, o + 16),
+                        w(words, o + 20), w(words, o + 24)));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    private static int w(MemorySegment s, long offset) {
+        return s.get(ValueLayout.JAVA_INT, offset);
+    }
+
+    /** The VM's id. */
+    public int vmId() {
+        return vmId;
+    }
+
+    /** What KVM's CPUID support reports on this host, before the guest policy is applied. */
+    public List<CpuidEntry> supportedCpuid() {
+        return supportedCpuid;
+    }
+
+    KvmVm kvmVm() {
+        return vm;
+    }
+
+    @Override
+    public synchronized void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
+        if (slotByGpa.containsKey(gpa)) {
+            throw new IllegalArgumentException(String.format("RAM is already mapped at GPA 0x%x", gpa));
+        }
+        int slot = nextSlot++;
+        vm.setUserMemoryRegion(slot, gpa, host, flags.has(MappingFlags.WRITE_BIT) ? 0 : KvmVm.MEM_READONLY);
+        slotByGpa.put(gpa, slot);
+    }
+
+    @Override
+    public synchronized void unmapRam(long gpa) {
+        Integer slot = slotByGpa.remove(gpa);
+        if (slot == null) {
+            throw new IllegalArgumentException(String.format("no RAM is mapped at GPA 0x%x", gpa));
+        }
+        vm.removeMemoryRegion(slot);
+    }
+
+    @Override
+    public synchronized X86VCpu createVcpu(VCpuCreateConfig config) {
+        if (closed) {
+            throw new IllegalStateException("VM " + vmId + " is closed");
+        }
+        X86VCpu vcpu = new X86VCpu(this, vm.createVcpu(config.vcpuId()), config);
+        vcpus.add(vcpu);
+        return vcpu;
+    }
+
+    @Override
+    public void setIrqLine(int line, boolean high) {
+        if (!irqchip) {
+            throw new UnsupportedOperationException("VM " + vmId + " has no in-kernel irqchip; inject vectors into vCPUs instead");
+        }
+        vm.irqLine(line, high);
+    }
+
+    @Override
+    public boolean hasInKernelIrqchip() {
+        return irqchip;
+    }
+
+    /**
+     * Delivers {@code vector} to the LAPIC with id {@code apicId} as a fixed, edge-triggered MSI
+     * (in-kernel irqchip only). Safe from any thread.
+     */
+    void signalMsi(long apicId, int vector) {
+        long address = LAPIC_BASE | (apicId & 0xff) << 12;
+        int rc = X86Shim.signalMsi(vm.fd(), address, vector);
+        if (rc < 0) {
+            throw new KvmException("KVM_SIGNAL_MSI(vector " + vector + " to APIC " + apicId + ")", -rc);
+        }
+    }
+
+    @Override
+    public Map<String, GuestPhysAddrRange> reservedRanges() {
+        Map<String, GuestPhysAddrRange> r = new LinkedHashMap<>();
+        r.put("KVM real-mode identity map", new GuestPhysAddrRange(IDENTITY_MAP_ADDR, 0x1000));
+        r.put("KVM real-mode TSS", new GuestPhysAddrRange(TSS_ADDR, 0x3000));
+        if (irqchip) {
+            r.put("IOAPIC", new GuestPhysAddrRange(IOAPIC_BASE, 0x1000));
+            r.put("LAPIC", new GuestPhysAddrRange(LAPIC_BASE, 0x1000));
+        }
+        return Collections.unmodifiableMap(r);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (X86VCpu v : vcpus) {
+            v.close();
+        }
+        vcpus.clear();
+        vm.close();
+        kvm.close();
+    }
+}
