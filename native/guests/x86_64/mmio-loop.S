@@ -1,10 +1,13 @@
-/* For benchmarks: an endless stream of 4-byte MMIO stores (one exit each). */
-#include "conventions.h"
-    .code64
+/*
+ * For benchmarks, real mode: an endless stream of 2-byte MMIO stores to
+ * 0xd0000 (the legacy PC's option-ROM hole, which no memory slot backs), one exit each.
+ */
+    .code16
     .globl _start
 _start:
-    mov $MMIO_BASE, %rbx
-    xor %eax, %eax
-1:  mov %eax, (%rbx)
-    inc %eax
+    mov $0xd000, %bx
+    mov %bx, %ds
+    xor %ax, %ax
+1:  mov %ax, (0)
+    inc %ax
     jmp 1b

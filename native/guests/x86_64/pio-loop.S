@@ -1,9 +1,8 @@
-/* For benchmarks: an endless stream of 1-byte OUTs to port 0x80 (one exit each). */
-    .code64
+/* For benchmarks, real mode: an endless stream of 1-byte OUTs to port 0x80, one exit each. */
+    .code16
     .globl _start
 _start:
-    mov $0x80, %dx
-    xor %eax, %eax
-1:  out %al, %dx
-    inc %eax
+    xor %ax, %ax
+1:  out %al, $0x80
+    inc %ax
     jmp 1b

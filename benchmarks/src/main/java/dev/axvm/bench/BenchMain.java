@@ -17,7 +17,9 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
@@ -80,7 +82,9 @@ public final class BenchMain {
         if (def.profileAllocation()) {
             options.addProfiler(GCProfiler.class);
         }
-        Collection<RunResult> results = new Runner(options.build()).run();
+        // JMH's own report goes to stderr: stdout carries only the figures.
+        Collection<RunResult> results = new Runner(options.build(),
+                OutputFormatFactory.createFormatInstance(System.err, VerboseMode.NORMAL)).run();
         List<Figure> figures = new ArrayList<>();
         for (RunResult run : results) {
             String method = run.getParams().getBenchmark();
@@ -106,7 +110,7 @@ public final class BenchMain {
         if (score >= 1e6) {
             return new Figure(metric, score / 1e6, "ms/op");
         }
-        if (score >= 1e4) {
+        if (score >= 1e3) {
             return new Figure(metric, score / 1e3, "us/op");
         }
         return new Figure(metric, score, "ns/op");

@@ -6,5 +6,7 @@ import java.util.List;
 final class Benches {
     private Benches() {}
 
-    static final List<BenchDefinition> ALL = List.of();
+    static final List<BenchDefinition> ALL = List.of(
+            dev.axvm.bench.exit.PioExitBench.DEFINITION,
+            dev.axvm.bench.exit.MmioExitBench.DEFINITION);
 }

@@ -119,7 +119,10 @@ public final class KvmVcpu implements AutoCloseable {
         if (closed) {
             return;
         }
-        Shim.check(Shim.kick(runArea, threadId), "kick vCPU " + id);
+        int rc = Shim.kick(runArea, threadId);
+        if (rc < 0) {
+            throw new KvmException("kick vCPU " + id, -rc);
+        }
     }
 
     /**

@@ -99,7 +99,10 @@ public final class KvmVm implements AutoCloseable {
 
     /** KVM_IRQ_LINE: drives interrupt line {@code irq} of the in-kernel irqchip high or low. */
     public void irqLine(int irq, boolean high) {
-        Shim.check(Shim.irqLine(fd(), irq, high ? 1 : 0), "KVM_IRQ_LINE(" + irq + ")");
+        int rc = Shim.irqLine(fd(), irq, high ? 1 : 0);
+        if (rc < 0) {
+            throw new KvmException("KVM_IRQ_LINE(" + irq + ")", -rc); // message built only on failure: devices raise lines often
+        }
     }
 
     /** Whether {@link #close()} has run. */

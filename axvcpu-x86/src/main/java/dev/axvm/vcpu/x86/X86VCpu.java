@@ -10,6 +10,7 @@ import dev.axvm.addrspace.AccessWidth;
 import dev.axvm.addrspace.GuestPhysAddr;
 import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.addrspace.Port;
+import dev.axvm.kvm.KvmException;
 import dev.axvm.kvm.KvmExit;
 import dev.axvm.kvm.KvmVcpu;
 import dev.axvm.kvm.internal.Shim;
@@ -137,17 +138,24 @@ public final class X86VCpu implements AxArchVCpu {
             case PROTECTED -> X86EntryState.protectedMode(reset, entry.value(), config.memory(), scratch);
             case LONG -> X86EntryState.longMode(reset, entry.value(), config.memory(), scratch);
         };
+        setBootState(boot, config.bootArgument());
+    }
+
+    /**
+     * Puts the vCPU into {@code boot} (see {@link X86EntryState}), every other general register
+     * zero but RSI and RDI, which get {@code bootArgument}: Linux's boot protocol takes the zero page
+     * in RSI, and AxVM's secondary vCPUs find their start argument in RDI.
+     */
+    public void setBootState(X86BootState boot, long bootArgument) {
         setSpecialRegisters(boot.sregs());
-        loadRegs();
         for (int i = 0; i < X86Shim.REGS_WORDS; i++) {
             regs.setAtIndex(JAVA_LONG, i, 0);
         }
         regs.setAtIndex(JAVA_LONG, X86Register.RIP.ordinal(), boot.rip());
         regs.setAtIndex(JAVA_LONG, X86Register.RSP.ordinal(), boot.rsp());
         regs.setAtIndex(JAVA_LONG, X86Register.RFLAGS.ordinal(), boot.rflags() | RFLAGS_RESERVED);
-        // Linux's boot protocol takes the zero page in RSI; AxVM's secondary vCPUs find their argument in RDI.
-        regs.setAtIndex(JAVA_LONG, X86Register.RSI.ordinal(), config.bootArgument());
-        regs.setAtIndex(JAVA_LONG, X86Register.RDI.ordinal(), config.bootArgument());
+        regs.setAtIndex(JAVA_LONG, X86Register.RSI.ordinal(), bootArgument);
+        regs.setAtIndex(JAVA_LONG, X86Register.RDI.ordinal(), bootArgument);
         storeRegs();
     }
 
@@ -434,8 +442,9 @@ public final class X86VCpu implements AxArchVCpu {
         }
         if (exit.readyForInterruptInjection()) {
             int vector = takeHighestPending();
-            if (vector >= 0) {
-                Shim.check(X86Shim.interrupt(kvm.fd(), vector), "KVM_INTERRUPT(vector " + vector + ")");
+            int rc = vector < 0 ? 0 : X86Shim.interrupt(kvm.fd(), vector);
+            if (rc < 0) {
+                throw new KvmException("KVM_INTERRUPT(vector " + vector + ")", -rc);
             }
         }
         boolean more = anyPending;
