@@ -1,0 +1,29 @@
+package dev.axvm.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@code [base]} table: who the VM is and how many vCPUs it has.
+ *
+ * @param id the VM id (unsigned)
+ * @param name the VM name
+ * @param vmType the kind of VM ({@code vm_type}, default {@link VmType#RTOS})
+ * @param cpuNum the number of vCPUs
+ * @param physCpuIds one physical CPU id per vCPU (e.g. MPIDR values), or empty when not given
+ * @param physCpuSets one affinity mask per vCPU (bit {@code n} allows physical CPU {@code n}), or empty when not given
+ * @param arch the guest architecture ({@code arch}, our addition); empty means the host's
+ */
+public record BaseConfig(long id, String name, VmType vmType, int cpuNum, List<Long> physCpuIds,
+        List<Long> physCpuSets, Optional<GuestArch> arch) {
+
+    /** Checks presence and copies the lists. */
+    public BaseConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(vmType, "vmType");
+        physCpuIds = List.copyOf(physCpuIds);
+        physCpuSets = List.copyOf(physCpuSets);
+        Objects.requireNonNull(arch, "arch");
+    }
+}
