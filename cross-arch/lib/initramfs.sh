@@ -1,0 +1,24 @@
+# Sourced by bin/cross-arch-test: the small initramfs that the kernel starts — busybox (static,
+# from the guest root's busybox-static), the init script, and the kernel modules for 9p over
+# virtio-mmio (and kvm.ko where KVM is a module). Everything else comes over 9p.
+
+xa_prepare_initramfs() { # $1 = arch
+  local arch=$1 out="$XA_CACHE/$arch/initramfs.cpio.gz" stamp="$XA_CACHE/$arch/initramfs.stamp"
+  local init="$XA_HOME/guest/init" recipe
+  recipe="init=$(md5sum < "$init" | cut -c1-32) kernel=$(cat "$XA_CACHE/$arch/kernel.stamp")"
+  recipe="$recipe busybox=$(grep '^busybox-static ' "$XA_CACHE/$arch/rootfs/.axvm-packages")"
+  xa_stamp_ok "$stamp" "$recipe" && [ -f "$out" ] && return 0
+
+  local stage="$XA_CACHE/$arch/initramfs.stage"
+  rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/modules" "$stage/newroot"
+  cp "$XA_CACHE/$arch/rootfs/usr/bin/busybox" "$stage/bin/busybox"
+  cp "$init" "$stage/init" && chmod 755 "$stage/init"
+  cp "$XA_CACHE/$arch/kernel/modules/"*.ko "$stage/modules/" 2>/dev/null || true
+  cp "$XA_CACHE/$arch/kernel/load-order" "$stage/modules/load-order"
+  (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -6 -n) > "$out.new" \
+    || xa_die "$arch: cannot write the initramfs"
+  mv "$out.new" "$out"
+  rm -rf "$stage"
+  echo "$recipe" > "$stamp"
+  xa_say "$arch: initramfs ready: $(du -h "$out" | cut -f1)"
+}

@@ -1,0 +1,111 @@
+# Sourced by bin/cross-arch-test: the guest kernel, taken from Debian's linux-image package, and
+# the few modules the guest needs (with every module they depend on), decompressed so that
+# busybox insmod can load them.
+
+XA_KERNEL_FORMAT=1
+
+xa_prepare_kernel() { # $1 arch, $2 Debian arch, $3 suite, $4 meta package, rest: module names
+  local arch=$1 debarch=$2 suite=$3 meta=$4; shift 4
+  local want="$*" dir="$XA_CACHE/$arch/kernel" stamp="$XA_CACHE/$arch/kernel.stamp"
+  local recipe="format=$XA_KERNEL_FORMAT suite=$suite arch=$debarch package=$meta modules=$want"
+  xa_stamp_ok "$stamp" "$recipe" && [ -f "$dir/Image" ] && return 0
+
+  local t0 conf deb pkg="" ver="" parch=""
+  t0=$(xa_now)
+  xa_say "$arch: preparing the guest kernel ($suite/$debarch $meta; modules: ${want:-none})"
+  conf=$(xa_apt_config "$suite" "$debarch")
+  # Lists from an earlier run whose kernel package is in the pool need no network.
+  if ! xa_apt_have_lists "$conf" || ! xa_kernel_package "$conf" "$meta" || [ ! -f "$(xa_deb_file "$pkg" "$parch" "$ver")" ]; then
+    xa_apt_update "$conf"
+    xa_kernel_package "$conf" "$meta" || xa_die "$arch: $meta has no installable image package in $suite/$debarch"
+  fi
+  echo "$pkg $parch $ver" | xa_apt_fetch "$conf"
+  deb=$(xa_deb_file "$pkg" "$parch" "$ver")
+
+  rm -f "$stamp"
+  rm -rf "$dir" "$dir.new" "$dir.tmp"
+  mkdir -p "$dir.new/modules" "$dir.tmp"
+  # The package has no modules.dep (its postinst runs depmod): unpack the kernel and its modules
+  # (not the device trees), and follow each module's own "depends=" list instead.
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir.tmp" --exclude='./usr/lib/linux-image-*' \
+    || xa_die "$arch: cannot unpack $deb"
+  local image config order moddir
+  image=$(ls "$dir.tmp"/boot/vmlinu* 2>/dev/null | head -n1)
+  config=$(ls "$dir.tmp"/boot/config-* 2>/dev/null | head -n1)
+  order=$(find "$dir.tmp" -path '*/modules/*/modules.order' | head -n1)
+  [ -n "$image" ] && [ -n "$config" ] && [ -n "$order" ] \
+    || xa_die "$arch: $deb has no boot/vmlinu*, boot/config-* or modules.order"
+  moddir=$(dirname "$order")
+
+  grep -Eq '^CONFIG_KVM=(y|m)$' "$config" || xa_die "$arch: $pkg is built without KVM ($(basename "$config"))"
+  grep -q '^CONFIG_KVM=y$' "$config" && want=$(printf '%s\n' $want | awk '$0 != "kvm"' | tr '\n' ' ')
+
+  XA_SEEN="" XA_LOAD=""
+  local m
+  for m in $want; do xa_module_resolve "$arch" "$moddir" "$m"; done
+  local f base
+  : > "$dir.new/load-order"
+  for f in $XA_LOAD; do
+    base=$(basename "$f"); base=${base%%.ko*}
+    xa_ko_cat "$f" > "$dir.new/modules/$base.ko" || xa_die "$arch: cannot decompress $f"
+    echo "$base.ko" >> "$dir.new/load-order"
+  done
+
+  # QEMU loads a raw Image on both architectures; Debian ships it gzip-compressed on arm64.
+  if [ "$(head -c2 "$image" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
+    gzip -dc "$image" > "$dir.new/Image"
+  else
+    cp "$image" "$dir.new/Image"
+  fi
+  cp "$config" "$dir.new/config"
+  echo "$pkg $ver" > "$dir.new/package"
+  rm -rf "$dir.tmp"
+  mv "$dir.new" "$dir"
+  echo "$recipe" > "$stamp"
+  xa_say "$arch: guest kernel ready: $pkg $ver, modules: $(tr '\n' ' ' < "$dir/load-order")($(xa_elapsed "$t0") s)"
+}
+
+# Sets pkg, ver and parch (the caller's locals) to the image package that meta package $2
+# depends on — exactly one versioned linux-image package: that is the kernel.
+xa_kernel_package() { # $1 APT_CONFIG, $2 meta package
+  pkg=$(APT_CONFIG="$1" apt-cache show --no-all-versions "$2" 2>/dev/null \
+        | sed -n 's/^Depends: //p' | head -n1 | sed 's/[ ,|(].*//')
+  [ -n "$pkg" ] || return 1
+  ver=$(APT_CONFIG="$1" apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
+  parch=$(APT_CONFIG="$1" apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Architecture: //p' | head -n1)
+  [ -n "$ver" ] && [ -n "$parch" ]
+}
+
+# Appends module $3's file to XA_LOAD after the files of the modules it depends on (each once,
+# XA_SEEN remembers); a module built into the kernel needs nothing, an unknown one is an error.
+xa_module_resolve() { # $1 arch, $2 modules directory, $3 module name
+  local arch=$1 moddir=$2 name=${3//-/_} entry f d
+  case " $XA_SEEN " in *" $name "*) return 0 ;; esac
+  XA_SEEN="$XA_SEEN $name"
+  entry=$(xa_module_entry "$moddir/modules.order" "$name")
+  if [ -z "$entry" ]; then
+    [ -n "$(xa_module_entry "$moddir/modules.builtin" "$name")" ] && return 0
+    xa_die "$arch: module $3 is neither in modules.order nor built in"
+  fi
+  f=$(ls "$moddir/${entry%%.ko*}".ko* 2>/dev/null | head -n1)
+  [ -n "$f" ] || xa_die "$arch: modules.order names $entry but the package has no such file"
+  for d in $(xa_ko_cat "$f" | tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '); do
+    xa_module_resolve "$arch" "$moddir" "$d"
+  done
+  XA_LOAD="$XA_LOAD $f"
+}
+
+# The line of a modules.order/modules.builtin file that names module $2 (- and _ are the same).
+xa_module_entry() {
+  awk -v n="$2" '{ b = $0; sub(/.*\//, "", b); sub(/\.ko.*$/, "", b); gsub(/-/, "_", b)
+                   if (b == n) { print; exit } }' "$1"
+}
+
+xa_ko_cat() { # $1 module file, plain or compressed
+  case "$1" in
+    *.ko.xz) xz -dc "$1" ;;
+    *.ko.zst) zstd -qdc "$1" ;;
+    *.ko.gz) gzip -dc "$1" ;;
+    *) cat "$1" ;;
+  esac
+}

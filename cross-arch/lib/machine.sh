@@ -1,0 +1,67 @@
+# Sourced by bin/cross-arch-test: what each architecture's emulated machine is made of, and one
+# boot of it under a hard time limit.
+
+# Sets the XA_* variables that describe architecture $1.
+xa_machine() {
+  case "$1" in
+    aarch64)
+      XA_DEBARCH=arm64
+      XA_KERNEL_SUITE=bookworm # Debian 12: KVM built in (CONFIG_KVM=y)
+      XA_KERNEL_META=linux-image-arm64
+      XA_MODULES="virtio_mmio 9pnet_virtio 9p"
+      XA_QEMU=qemu-system-aarch64
+      # EL2 for the guest kernel's KVM; pauth-impdef: QARMA pointer authentication is ~4x slower.
+      XA_QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
+      XA_APPEND="console=ttyAMA0"
+      ;;
+    riscv64)
+      XA_DEBARCH=riscv64
+      XA_KERNEL_SUITE=trixie # Debian 12 has no riscv64 archive
+      XA_KERNEL_META=linux-image-riscv64
+      XA_MODULES="kvm virtio_mmio 9pnet_virtio 9p"
+      XA_QEMU=qemu-system-riscv64
+      XA_QEMU_MACHINE=(-M virt -cpu rv64,h=true -bios default)
+      # no5lvl: QEMU 7.2 offers Sv57, which HotSpot refuses.
+      XA_APPEND="console=ttyS0 no5lvl"
+      ;;
+    *) xa_die "unknown architecture '$1' (aarch64 or riscv64)" ;;
+  esac
+  XA_ROOTFS_SUITE=trixie # openjdk-25-jre-headless is in Debian 13
+}
+
+# Boots architecture $1 with the job in $2 and results going to $3; the console goes to $4.
+# Returns QEMU's status (124 when the time limit $5 seconds ran out and QEMU was killed).
+xa_boot() {
+  local arch=$1 job=$2 out=$3 log=$4 limit=$5
+  local k="$XA_CACHE/$arch/kernel"
+  # QEMU's option syntax would split a path at a comma.
+  case "$XA_CACHE" in *,*) xa_die "the cache path $XA_CACHE has a comma, which QEMU's -fsdev cannot take" ;; esac
+  local cmd=("$XA_QEMU" "${XA_QEMU_MACHINE[@]}" -smp "$XA_SMP" -m "$XA_MEMORY"
+    -nodefaults -display none -monitor none -serial stdio -no-reboot
+    -kernel "$k/Image" -initrd "$XA_CACHE/$arch/initramfs.cpio.gz"
+    -append "$XA_APPEND panic=-1 quiet rdinit=/init"
+    -fsdev "local,id=root,path=$XA_CACHE/$arch/rootfs,security_model=none,readonly=on"
+    -device virtio-9p-device,fsdev=root,mount_tag=root
+    -fsdev "local,id=job,path=$job,security_model=none,readonly=on"
+    -device virtio-9p-device,fsdev=job,mount_tag=job
+    -fsdev "local,id=out,path=$out,security_model=none"
+    -device virtio-9p-device,fsdev=out,mount_tag=out)
+  printf '%q ' "${cmd[@]}" > "$(dirname "$log")/qemu-command"
+  # timeout kills QEMU when the guest hangs; -k makes sure a QEMU deaf to SIGTERM dies too. The
+  # trap ends it when this script is interrupted, so that no QEMU outlives a run.
+  timeout -k 10 "$limit" "${cmd[@]}" < /dev/null > "$log" 2>&1 &
+  XA_QEMU_PID=$!
+  trap 'kill -TERM "$XA_QEMU_PID" 2>/dev/null; wait "$XA_QEMU_PID" 2>/dev/null' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  local tail_pid=""
+  if [ "$XA_VERBOSE" = 1 ]; then
+    tail -n +1 -f --pid="$XA_QEMU_PID" "$log" | sed -u "s/^/[$arch] /" >&2 &
+    tail_pid=$!
+  fi
+  local rc=0
+  wait "$XA_QEMU_PID" || rc=$?
+  trap - EXIT INT TERM
+  [ -n "$tail_pid" ] && wait "$tail_pid" 2>/dev/null
+  return "$rc"
+}
