@@ -3,4 +3,5 @@ module dev.axvm.addrspace {
     requires org.slf4j;
 
     exports dev.axvm.addrspace;
+    exports dev.axvm.addrspace.npt;
 }

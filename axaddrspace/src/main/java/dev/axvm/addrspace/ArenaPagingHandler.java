@@ -22,6 +22,7 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
     private final long[] used;
     private int live;
     private int hint;
+    private boolean closed;
 
     /** A handler owning {@code bytes} of memory (rounded up to whole frames), 2 MiB aligned. */
     public ArenaPagingHandler(long bytes) {
@@ -62,6 +63,7 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
             throw new IllegalArgumentException("allocate " + count + " frames aligned to " + alignFrames
                     + " (expected count > 0, alignment a power of two)");
         }
+        checkOpen();
         int first = findFree(count, alignFrames, hint);
         if (first < 0) {
             first = findFree(count, alignFrames, 0);
@@ -115,8 +117,9 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
 
     @Override
     public synchronized void freeFrames(HostPhysAddr first, int count) {
+        checkOpen();
         int index = frameIndex(first);
-        if (count <= 0 || index + count > frames) {
+        if (count <= 0 || (long) index + count > frames) {
             throw new IllegalArgumentException("free " + count + " frames at " + first + ": outside this handler's block");
         }
         for (int i = index; i < index + count; i++) {
@@ -148,9 +151,18 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         return pool.asSlice(off, size);
     }
 
-    /** Releases the block. Segments obtained from {@link #physToSegment} become unusable. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("paging handler is closed");
+        }
+    }
+
+    /** Releases the block. Segments obtained from {@link #physToSegment} become unusable; idempotent. */
     @Override
-    public void close() {
-        arena.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            arena.close();
+        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.axvm.addrspace;
 
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+
 /**
  * Bounds-checked access to a guest's RAM by guest-physical address, as devices and vCPU
  * backends need it (loading images, building boot structures, DMA-style device reads). Accesses
@@ -13,6 +16,41 @@ public interface GuestMemory {
 
     /** Copies {@code src[offset..offset+length)} to {@code gpa}. */
     void write(long gpa, byte[] src, int offset, int length);
+
+    /**
+     * Fills {@code dst}'s remaining bytes from {@code gpa} and advances its position. The default
+     * goes through {@link #read(long, byte[], int, int)}; implementations copy directly.
+     */
+    default void read(long gpa, ByteBuffer dst) {
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        int n = dst.remaining();
+        if (dst.hasArray()) {
+            read(gpa, dst.array(), dst.arrayOffset() + dst.position(), n);
+        } else {
+            byte[] tmp = new byte[n];
+            read(gpa, tmp, 0, n);
+            dst.put(dst.position(), tmp);
+        }
+        dst.position(dst.position() + n);
+    }
+
+    /**
+     * Writes {@code src}'s remaining bytes to {@code gpa} and advances its position. The default
+     * goes through {@link #write(long, byte[], int, int)}; implementations copy directly.
+     */
+    default void write(long gpa, ByteBuffer src) {
+        int n = src.remaining();
+        if (src.hasArray()) {
+            write(gpa, src.array(), src.arrayOffset() + src.position(), n);
+        } else {
+            byte[] tmp = new byte[n];
+            src.get(src.position(), tmp);
+            write(gpa, tmp, 0, n);
+        }
+        src.position(src.position() + n);
+    }
 
     /** One byte. */
     byte readByte(long gpa);

@@ -7,6 +7,7 @@ final class Benches {
     private Benches() {}
 
     static final List<BenchDefinition> ALL = List.of(
+            dev.axvm.bench.npt.NptBench.DEFINITION,
             dev.axvm.bench.exit.PioExitBench.DEFINITION,
             dev.axvm.bench.exit.MmioExitBench.DEFINITION);
 }
