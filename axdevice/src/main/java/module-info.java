@@ -1,8 +1,17 @@
-/** Emulated devices: the device contract, O(log n) dispatch, interrupt lines and UARTs. */
+/**
+ * Emulated devices: the device contract, O(log n) dispatch, interrupt lines and UARTs.
+ *
+ * <p>{@code dev.axvm.device} holds the contract ({@link dev.axvm.device.BaseDeviceOps} and its
+ * three kinds), the per-VM registry {@link dev.axvm.device.AxVmDevices}, interrupt lines and the
+ * config factory; {@code dev.axvm.device.uart} the 16550A and PL011 with their host side;
+ * {@code dev.axvm.device.platform} the small platform devices (dummy, power-off, debug exit).
+ */
 module dev.axvm.device {
     requires org.slf4j;
     requires transitive dev.axvm.addrspace;
     requires transitive dev.axvm.config;
 
-    // exports (once the first type lands) dev.axvm.device;
+    exports dev.axvm.device;
+    exports dev.axvm.device.uart;
+    exports dev.axvm.device.platform;
 }

@@ -8,6 +8,7 @@ final class Benches {
 
     static final List<BenchDefinition> ALL = List.of(
             dev.axvm.bench.npt.NptBench.DEFINITION,
+            dev.axvm.bench.dispatch.DispatchBench.DEFINITION,
             dev.axvm.bench.exit.PioExitBench.DEFINITION,
             dev.axvm.bench.exit.MmioExitBench.DEFINITION);
 }
