@@ -5,5 +5,6 @@ module dev.axvm.vm {
     requires transitive dev.axvm.device;
     requires transitive dev.axvm.config;
 
-    // exports (once the first type lands) dev.axvm.vm;
+    exports dev.axvm.vm;
+    exports dev.axvm.vm.testkit;
 }

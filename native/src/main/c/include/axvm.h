@@ -101,6 +101,10 @@ AXVM_API int axvm_vcpu_map_run(int vcpu, size_t size, void **out);
 AXVM_API int axvm_vcpu_unmap_run(void *run, size_t size);
 AXVM_API int axvm_vcpu_run(int vcpu, void *run, uint64_t *exit);
 
+/* common/memory.c */
+AXVM_API int axvm_map_anonymous(size_t size, void **out);
+AXVM_API int axvm_unmap(void *addr, size_t size);
+
 /* common/kick.c */
 AXVM_API int axvm_kick_install(void);
 AXVM_API int axvm_thread_prepare(void);

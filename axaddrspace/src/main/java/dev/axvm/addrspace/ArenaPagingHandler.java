@@ -4,7 +4,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A {@link PagingHandler} over one block of native memory from an {@link Arena}. Host-physical
+ * A {@link PagingHandler} over one block of native memory: its own, from an {@link Arena}, or a
+ * block the caller lends it (for example lazily populated anonymous memory, so that an unused frame
+ * costs no RAM: {@link #over(MemorySegment)}). Host-physical
  * addresses are the block's real addresses (as for any user-space host). It counts live frames and
  * refuses double frees and foreign addresses, which makes it the mock HAL of every module's tests;
  * it is equally fit for an embedder that wants a fixed frame budget.
@@ -15,7 +17,7 @@ import java.lang.foreign.MemorySegment;
 public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
     private static final long BLOCK_ALIGN = 1L << 21;
 
-    private final Arena arena;
+    private final Arena arena; // null when the block is lent by the caller
     private final MemorySegment pool;
     private final long base;
     private final int frames;
@@ -34,6 +36,27 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         this.pool = arena.allocate(frames * FRAME_SIZE, BLOCK_ALIGN);
         this.base = pool.address();
         this.used = new long[(frames + 63) / 64];
+    }
+
+    private ArenaPagingHandler(MemorySegment block) {
+        if (!block.isNative() || block.address() % FRAME_SIZE != 0 || block.byteSize() < FRAME_SIZE
+                || block.byteSize() / FRAME_SIZE > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException("a frame pool needs a native, 4 KiB aligned block of at least one frame");
+        }
+        this.frames = (int) (block.byteSize() / FRAME_SIZE);
+        this.arena = null;
+        this.pool = block.asSlice(0, frames * FRAME_SIZE);
+        this.base = pool.address();
+        this.used = new long[(frames + 63) / 64];
+    }
+
+    /**
+     * A handler over {@code block}, which the caller owns and must keep mapped until this handler is
+     * closed (closing it then releases nothing). Frames are zeroed when handed out, so the block's
+     * pages are touched only as frames are used.
+     */
+    public static ArenaPagingHandler over(MemorySegment block) {
+        return new ArenaPagingHandler(block);
     }
 
     /** Frames currently handed out. */
@@ -162,7 +185,9 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            arena.close();
+            if (arena != null) {
+                arena.close();
+            }
         }
     }
 }

@@ -35,6 +35,8 @@ public final class Shim {
     private static final MethodHandle MAP_RUN = Downcalls.of("axvm_vcpu_map_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle UNMAP_RUN = Downcalls.of("axvm_vcpu_unmap_run", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle RUN = Downcalls.of("axvm_vcpu_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle MAP_ANONYMOUS = Downcalls.of("axvm_map_anonymous", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle UNMAP = Downcalls.of("axvm_unmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle KICK_INSTALL = Downcalls.of("axvm_kick_install", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle THREAD_PREPARE = Downcalls.of("axvm_thread_prepare", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KICK = Downcalls.of("axvm_vcpu_kick", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -180,6 +182,22 @@ public final class Shim {
     public static int run(int vcpu, MemorySegment runArea, MemorySegment record) {
         try {
             return (int) RUN.invokeExact(vcpu, runArea, record);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int mapAnonymous(long size, MemorySegment out) {
+        try {
+            return (int) MAP_ANONYMOUS.invokeExact(size, out);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int unmap(long address, long size) {
+        try {
+            return (int) UNMAP.invokeExact(address, size);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

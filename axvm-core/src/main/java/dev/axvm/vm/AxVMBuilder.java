@@ -1,0 +1,75 @@
+package dev.axvm.vm;
+
+import dev.axvm.addrspace.PagingHandler;
+import dev.axvm.config.AxVMConfig;
+import dev.axvm.device.BaseDeviceOps;
+import dev.axvm.device.uart.SerialSink;
+import dev.axvm.device.uart.SerialSource;
+import dev.axvm.vcpu.spi.ArchBackend;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds an {@link AxVM}: the config and HAL, plus what a config cannot say — images handed in by
+ * name, the console's host side, extra devices, and (for tests) an explicit architecture backend.
+ *
+ * @param <H> the host's HAL
+ * @param <P> the host's frame service
+ */
+public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
+    final AxVMConfig config;
+    final H hal;
+    ArchBackend backend;
+    final Map<String, byte[]> memoryImages = new HashMap<>();
+    final List<BaseDeviceOps<?>> extraDevices = new ArrayList<>();
+    SerialSink consoleOut = b -> { };
+    SerialSource consoleIn = SerialSource.none();
+
+    AxVMBuilder(AxVMConfig config, H hal) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.hal = Objects.requireNonNull(hal, "hal");
+    }
+
+    /** Uses {@code backend} instead of the one {@link java.util.ServiceLoader} finds for the config's architecture. */
+    public AxVMBuilder<H, P> backend(ArchBackend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    /** An image for {@code image_location = "memory"}, under the name the config gives as its path. */
+    public AxVMBuilder<H, P> image(String name, byte[] bytes) {
+        memoryImages.put(Objects.requireNonNull(name, "name"), bytes.clone());
+        return this;
+    }
+
+    /** Where the console UART's output goes (default: discarded). */
+    public AxVMBuilder<H, P> consoleOutput(SerialSink sink) {
+        this.consoleOut = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /** Where the console UART's input comes from (default: none). */
+    public AxVMBuilder<H, P> consoleInput(SerialSource source) {
+        this.consoleIn = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /** A device of the embedder's, added after the config's own. */
+    public AxVMBuilder<H, P> device(BaseDeviceOps<?> device) {
+        extraDevices.add(Objects.requireNonNull(device, "device"));
+        return this;
+    }
+
+    /**
+     * Builds the VM: status {@link VmStatus#LOADED}.
+     *
+     * @throws VmBuildException (or {@link ImageLoadException}) with one line naming what cannot be
+     *     built and why; nothing is left allocated
+     */
+    public AxVM<H, P> build() {
+        return new AxVM<>(this);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.axvm.vm.testkit;
+
+import dev.axvm.addrspace.GuestPhysAddrRange;
+import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.vcpu.ExitReason;
+import dev.axvm.vcpu.VCpuCreateConfig;
+import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.ArchVmConfig;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** A hardware VM that records what the VM core asks of it; its vCPUs are {@link ScriptedVCpu}s. */
+public final class ScriptedArchVm implements ArchVm {
+    /**
+     * One RAM mapping.
+     *
+     * @param gpa where
+     * @param size how much
+     * @param flags with what permissions
+     */
+    public record RamMapping(long gpa, long size, MappingFlags flags) {}
+
+    /**
+     * One interrupt-line change.
+     *
+     * @param line the line
+     * @param level its new level
+     */
+    public record LineLevel(int line, boolean level) {}
+
+    private final ArchVmConfig config;
+    private final IntFunction<List<ExitReason>> scripts;
+    private final List<RamMapping> ram = new ArrayList<>();
+    private final List<LineLevel> lines = new ArrayList<>();
+    private final List<ScriptedVCpu> vcpus = new ArrayList<>();
+    private boolean closed;
+
+    ScriptedArchVm(ArchVmConfig config, IntFunction<List<ExitReason>> scripts) {
+        this.config = config;
+        this.scripts = scripts;
+    }
+
+    /** What the VM core asked for. */
+    public ArchVmConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
+        ram.add(new RamMapping(gpa, host.byteSize(), flags));
+    }
+
+    @Override
+    public synchronized void unmapRam(long gpa) {
+        ram.removeIf(m -> m.gpa() == gpa);
+    }
+
+    @Override
+    public synchronized ScriptedVCpu createVcpu(VCpuCreateConfig config) {
+        ScriptedVCpu v = new ScriptedVCpu(config, scripts.apply(config.vcpuId()));
+        vcpus.add(v);
+        return v;
+    }
+
+    @Override
+    public synchronized void setIrqLine(int line, boolean high) {
+        if (!config.inKernelIrqchip()) {
+            throw new UnsupportedOperationException("scripted VM without irqchip");
+        }
+        lines.add(new LineLevel(line, high));
+    }
+
+    @Override
+    public boolean hasInKernelIrqchip() {
+        return config.inKernelIrqchip();
+    }
+
+    @Override
+    public Map<String, GuestPhysAddrRange> reservedRanges() {
+        return Map.of();
+    }
+
+    /** The RAM mappings, in order. */
+    public synchronized List<RamMapping> ram() {
+        return List.copyOf(ram);
+    }
+
+    /** The line changes, in order. */
+    public synchronized List<LineLevel> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** The vCPUs created. */
+    public synchronized List<ScriptedVCpu> vcpus() {
+        return List.copyOf(vcpus);
+    }
+
+    /** Whether the VM core closed it. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (ScriptedVCpu v : vcpus) {
+            v.close();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.axvm.vm.testkit;
+
+import dev.axvm.vcpu.AxArchPerCpu;
+import dev.axvm.vcpu.ExitReason;
+import dev.axvm.vcpu.spi.ArchBackend;
+import dev.axvm.vcpu.spi.ArchVmConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * An architecture backend whose vCPUs replay scripts instead of running guest code. Hand it to
+ * {@link dev.axvm.vm.AxVMBuilder#backend}. Each vCPU a VM creates asks {@code scripts} for its
+ * script (by creation count and vCPU id, so a reboot can get a new one).
+ */
+public final class ScriptedBackend implements ArchBackend {
+    private final String architecture;
+    private final BiFunction<Integer, Integer, List<ExitReason>> scripts;
+    private final List<ScriptedArchVm> vms = new ArrayList<>();
+
+    /**
+     * @param architecture the architecture it claims (the config's)
+     * @param scripts (hardware VM number, vCPU id) → the exits that vCPU replays; the first VM is number 0
+     */
+    public ScriptedBackend(String architecture, BiFunction<Integer, Integer, List<ExitReason>> scripts) {
+        this.architecture = architecture;
+        this.scripts = scripts;
+    }
+
+    @Override
+    public String architecture() {
+        return architecture;
+    }
+
+    @Override
+    public boolean runsOnThisHost() {
+        return true;
+    }
+
+    @Override
+    public AxArchPerCpu perCpu(int cpuId) {
+        throw new UnsupportedOperationException("a scripted backend has no per-CPU hardware state");
+    }
+
+    @Override
+    public synchronized ScriptedArchVm createVm(ArchVmConfig config) {
+        int number = vms.size();
+        ScriptedArchVm vm = new ScriptedArchVm(config, vcpuId -> scripts.apply(number, vcpuId));
+        vms.add(vm);
+        return vm;
+    }
+
+    /** Every hardware VM created so far (a reboot creates a new one). */
+    public synchronized List<ScriptedArchVm> vms() {
+        return List.copyOf(vms);
+    }
+}

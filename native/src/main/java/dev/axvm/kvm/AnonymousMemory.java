@@ -1,0 +1,57 @@
+package dev.axvm.kvm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+import dev.axvm.kvm.internal.Shim;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A block of anonymous host memory for guest RAM: {@code mmap(MAP_PRIVATE | MAP_ANONYMOUS |
+ * MAP_NORESERVE)}, so that a 1 GiB guest costs nothing until it touches its pages, and every page
+ * reads as zero until written. Closing it unmaps the block; segments from {@link #segment()} are
+ * then unusable (their shared scope is closed, so no thread can touch freed memory).
+ */
+public final class AnonymousMemory implements AutoCloseable {
+    private static final long PAGE = 4096;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment segment;
+
+    private AnonymousMemory(long size) {
+        try {
+            MemorySegment out = arena.allocate(ADDRESS);
+            Shim.check(Shim.mapAnonymous(size, out), String.format("mmap(%d bytes of guest RAM)", size));
+            long address = out.get(ADDRESS, 0).address();
+            segment = MemorySegment.ofAddress(address).reinterpret(size, arena, ignored -> Shim.unmap(address, size));
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reserves {@code size} bytes (a positive multiple of 4 KiB).
+     *
+     * @throws KvmException when the host refuses the mapping (ENOMEM: over the address-space limit)
+     */
+    public static AnonymousMemory map(long size) {
+        if (size <= 0 || size % PAGE != 0) {
+            throw new IllegalArgumentException("anonymous memory of " + size + " bytes (expected a positive multiple of 4 KiB)");
+        }
+        return new AnonymousMemory(size);
+    }
+
+    /** The block; page-aligned, {@code size} bytes. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Unmaps the block. Idempotent. */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}
