@@ -18,3 +18,8 @@ int axvm_map_anonymous(size_t size, void **out) {
 int axvm_unmap(void *addr, size_t size) {
     return munmap(addr, size) < 0 ? -errno : 0;
 }
+
+/* Gives pages back to the host; anonymous memory reads as zero afterwards. */
+int axvm_discard(void *addr, size_t size) {
+    return madvise(addr, size, MADV_DONTNEED) < 0 ? -errno : 0;
+}

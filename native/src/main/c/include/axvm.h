@@ -104,6 +104,10 @@ AXVM_API int axvm_vcpu_run(int vcpu, void *run, uint64_t *exit);
 /* common/memory.c */
 AXVM_API int axvm_map_anonymous(size_t size, void **out);
 AXVM_API int axvm_unmap(void *addr, size_t size);
+AXVM_API int axvm_discard(void *addr, size_t size);
+
+/* common/host.c */
+AXVM_API int axvm_current_cpu(void);
 
 /* common/kick.c */
 AXVM_API int axvm_kick_install(void);

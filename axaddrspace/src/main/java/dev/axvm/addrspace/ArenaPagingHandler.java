@@ -2,6 +2,7 @@ package dev.axvm.addrspace;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 
 /**
  * A {@link PagingHandler} over one block of native memory: its own, from an {@link Arena}, or a
@@ -22,6 +23,9 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
     private final long base;
     private final int frames;
     private final long[] used;
+    // Frames that may hold non-zero bytes; clean ones are handed out without being written.
+    private final long[] dirty;
+    private final Consumer<MemorySegment> discardFreed;
     private int live;
     private int hint;
     private boolean closed;
@@ -36,9 +40,11 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         this.pool = arena.allocate(frames * FRAME_SIZE, BLOCK_ALIGN);
         this.base = pool.address();
         this.used = new long[(frames + 63) / 64];
+        this.dirty = new long[used.length];
+        this.discardFreed = null;
     }
 
-    private ArenaPagingHandler(MemorySegment block) {
+    private ArenaPagingHandler(MemorySegment block, Consumer<MemorySegment> discardFreed) {
         if (!block.isNative() || block.address() % FRAME_SIZE != 0 || block.byteSize() < FRAME_SIZE
                 || block.byteSize() / FRAME_SIZE > Integer.MAX_VALUE - 1) {
             throw new IllegalArgumentException("a frame pool needs a native, 4 KiB aligned block of at least one frame");
@@ -48,15 +54,20 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         this.pool = block.asSlice(0, frames * FRAME_SIZE);
         this.base = pool.address();
         this.used = new long[(frames + 63) / 64];
+        this.dirty = new long[used.length];
+        this.discardFreed = discardFreed;
     }
 
     /**
      * A handler over {@code block}, which the caller owns and must keep mapped until this handler is
-     * closed (closing it then releases nothing). Frames are zeroed when handed out, so the block's
-     * pages are touched only as frames are used.
+     * closed (closing it then releases nothing). The block must read as zero when lent (fresh
+     * anonymous memory does). Freed frames go to {@code discardFreed}, which must give their pages
+     * back to the host so that they read as zero again ({@code madvise(MADV_DONTNEED)} on anonymous
+     * memory): then no frame is ever written to be zeroed, and a large guest RAM block costs host
+     * memory only for the pages the guest touches.
      */
-    public static ArenaPagingHandler over(MemorySegment block) {
-        return new ArenaPagingHandler(block);
+    public static ArenaPagingHandler over(MemorySegment block, Consumer<MemorySegment> discardFreed) {
+        return new ArenaPagingHandler(block, java.util.Objects.requireNonNull(discardFreed, "discardFreed"));
     }
 
     /** Frames currently handed out. */
@@ -97,11 +108,13 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         }
         for (int i = first; i < first + count; i++) {
             used[i >>> 6] |= 1L << i;
+            if ((dirty[i >>> 6] & (1L << i)) != 0) {
+                pool.asSlice(i * FRAME_SIZE, FRAME_SIZE).fill((byte) 0);
+            }
+            dirty[i >>> 6] |= 1L << i;
         }
         live += count;
         hint = first + count;
-        MemorySegment block = pool.asSlice(first * FRAME_SIZE, count * FRAME_SIZE);
-        block.fill((byte) 0);
         return new HostPhysAddr(base + first * FRAME_SIZE);
     }
 
@@ -152,6 +165,12 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         }
         for (int i = index; i < index + count; i++) {
             used[i >>> 6] &= ~(1L << i);
+        }
+        if (discardFreed != null) {
+            discardFreed.accept(pool.asSlice(index * FRAME_SIZE, count * FRAME_SIZE));
+            for (int i = index; i < index + count; i++) {
+                dirty[i >>> 6] &= ~(1L << i);
+            }
         }
         live -= count;
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** The {@code axvisor} command: runs and checks VMs described by AxVisor-style TOML files. */
 @Command(name = "axvisor", mixinStandardHelpOptions = true, version = "axvisor 0.1.0 (AxVM for Java)",
         description = "Run virtual machines from AxVisor-style TOML configs on Linux KVM.",
-        subcommands = {KvmInfoCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, KvmInfoCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",
@@ -33,9 +33,20 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line, for tests and embedders that want the same parsing. */
+    /** The command line on the process's terminal. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(ConsoleStreams.system());
+    }
+
+    /** The command line with the VM console on {@code console}, for tests and embedders. */
+    public static CommandLine commandLine(ConsoleStreams console) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cl = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == RunCommand.class ? cls.cast(new RunCommand(console)) : defaults.create(cls);
+            }
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("axvisor: " + e.getMessage());
             return 2;

@@ -127,13 +127,15 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         this.slots = new VcpuSlot[config.base().cpuNum()];
         ArchVm created = null;
         try {
+            allocateRam();
+            bspEntry = images.load(addrSpace);
             created = createArchVm();
             this.archVm = created;
             this.interrupts = new InterruptRouter(id, created);
-            mapRam(created);
+            registerRam(created);
             checkReservedRanges(created);
             addDevices(b);
-            loadImagesAndVcpus(created);
+            createVcpus(created);
         } catch (RuntimeException e) {
             release(created);
             throw e instanceof VmBuildException ? e : new VmBuildException("VM '" + config.base().name() + "': "
@@ -236,11 +238,12 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     }
 
     /**
-     * MapAlloc and MapIdentical regions become ordinary RAM blocks from the HAL; a user-space host
-     * cannot map host-physical memory identically, so MapIdentical gets RAM at the same GPA (what
-     * the guest needs) and a note. MapReserved asks for host memory itself and is refused.
+     * MapAlloc and MapIdentical regions become ordinary RAM blocks from the HAL, mapped in the
+     * address space; a user-space host cannot map host-physical memory identically, so MapIdentical
+     * gets RAM at the same GPA (what the guest needs) and a note. MapReserved asks for host memory
+     * itself and is refused.
      */
-    private void mapRam(ArchVm vm) {
+    private void allocateRam() {
         List<MemoryRegion> regions = config.kernel().memoryRegions();
         for (int i = 0; i < regions.size(); i++) {
             MemoryRegion r = regions.get(i);
@@ -249,15 +252,25 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
                 throw new VmBuildException(name + ": MapReserved maps host-physical memory into the guest, which a "
                         + "user-space host cannot do; use map_type 0 (MapAlloc)");
             }
-            if (r.mapType() == MapType.MAP_IDENTICAL) {
+            if (r.mapType() == MapType.MAP_IDENTICAL && status == VmStatus.LOADING && archVm == null) {
                 notes.add(name + ": MapIdentical gets ordinary RAM at the same guest-physical address");
             }
             GuestRamBlock block = hal.allocGuestRam(r.size());
             ramBlocks.add(block);
-            MappingFlags flags = MappingFlags.of(r.flags() & MemoryRegion.ALL_FLAGS);
-            addrSpace.mapLinear(GuestPhysAddr.of(r.gpa()), block.hpa(), r.size(), flags);
-            vm.mapRam(r.gpa(), block.memory(), flags);
+            addrSpace.mapLinear(GuestPhysAddr.of(r.gpa()), block.hpa(), r.size(), flags(r));
         }
+    }
+
+    /** Registers every RAM block with the hypervisor (KVM memory slots): derived from the address space's regions. */
+    private void registerRam(ArchVm vm) {
+        List<MemoryRegion> regions = config.kernel().memoryRegions();
+        for (int i = 0; i < regions.size(); i++) {
+            vm.mapRam(regions.get(i).gpa(), ramBlocks.get(i).memory(), flags(regions.get(i)));
+        }
+    }
+
+    private static MappingFlags flags(MemoryRegion r) {
+        return MappingFlags.of(r.flags() & MemoryRegion.ALL_FLAGS);
     }
 
     private void checkReservedRanges(ArchVm vm) {
@@ -299,8 +312,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         }
     }
 
-    private void loadImagesAndVcpus(ArchVm vm) {
-        bspEntry = images.load(addrSpace);
+    private void createVcpus(ArchVm vm) {
         for (int i = 0; i < slots.length; i++) {
             long archId = config.base().physCpuIds().size() > i && !arch.equals("x86_64")
                     ? config.base().physCpuIds().get(i) : i;
@@ -502,16 +514,19 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         ArchVm fresh = null;
         try {
             archVm.close();
-            fresh = createArchVm();
-            for (int i = 0; i < ramBlocks.size(); i++) {
-                GuestRamBlock block = ramBlocks.get(i);
-                MemoryRegion r = config.kernel().memoryRegions().get(i);
-                block.memory().fill((byte) 0);
-                fresh.mapRam(r.gpa(), block.memory(), MappingFlags.of(r.flags() & MemoryRegion.ALL_FLAGS));
+            // Fresh RAM instead of zeroing the old: the HAL hands back pages the guest has not touched.
+            List<MemoryRegion> regions = config.kernel().memoryRegions();
+            for (int i = 0; i < regions.size(); i++) {
+                addrSpace.unmap(GuestPhysAddr.of(regions.get(i).gpa()), regions.get(i).size());
+                hal.freeGuestRam(ramBlocks.get(i));
             }
+            ramBlocks.clear();
+            allocateRam();
+            bspEntry = images.load(addrSpace);
+            fresh = createArchVm();
+            registerRam(fresh);
             archVm = fresh;
             interrupts.retarget(fresh);
-            bspEntry = images.load(addrSpace);
             for (VcpuSlot s : slots) {
                 AxVCpu<AxArchVCpu> old = s.vcpu;
                 s.vcpu = new AxVCpu<>(id, s.id, old.favorPhysCpu(), old.physCpuSet(),
@@ -624,6 +639,15 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
                 lock.notifyAll();
             }
         }
+    }
+
+    /** Guest accesses that no device served so far, over all vCPUs. */
+    public long unhandledAccesses() {
+        long n = 0;
+        for (VcpuSlot s : slots) {
+            n += s.handler.unhandledAccesses();
+        }
+        return n;
     }
 
     /** What a device or the unhandled-access policy asked for, if anything: the cause behind a SystemDown from runVcpu. */

@@ -47,6 +47,19 @@ public final class AnonymousMemory implements AutoCloseable {
         return segment;
     }
 
+    /**
+     * Gives the pages of {@code range} (a page-aligned slice of {@link #segment()}) back to the
+     * host: they stop counting towards the process's memory and read as zero afterwards.
+     */
+    public void discard(MemorySegment range) {
+        long offset = range.address() - segment.address();
+        if (offset < 0 || offset % PAGE != 0 || range.byteSize() % PAGE != 0 || offset > segment.byteSize() - range.byteSize()) {
+            throw new IllegalArgumentException(String.format("discard 0x%x bytes at 0x%x: not whole pages of this block",
+                    range.byteSize(), range.address()));
+        }
+        Shim.check(Shim.discard(range), "madvise(MADV_DONTNEED)");
+    }
+
     /** Unmaps the block. Idempotent. */
     @Override
     public void close() {

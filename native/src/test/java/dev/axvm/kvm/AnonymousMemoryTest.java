@@ -24,6 +24,16 @@ class AnonymousMemoryTest {
     }
 
     @Test
+    void discardedPagesReadAsZeroAgain() {
+        try (AnonymousMemory m = AnonymousMemory.map(1 << 20)) {
+            m.segment().set(JAVA_LONG, 8192, 42);
+            m.discard(m.segment().asSlice(8192, 4096));
+            assertEquals(0, m.segment().get(JAVA_LONG, 8192));
+            assertThrows(IllegalArgumentException.class, () -> m.discard(m.segment().asSlice(100, 4096)));
+        }
+    }
+
+    @Test
     void sizesThatAreNotWholePagesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> AnonymousMemory.map(0));
         assertThrows(IllegalArgumentException.class, () -> AnonymousMemory.map(4097));

@@ -36,7 +36,9 @@ public final class Shim {
     private static final MethodHandle UNMAP_RUN = Downcalls.of("axvm_vcpu_unmap_run", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle RUN = Downcalls.of("axvm_vcpu_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle MAP_ANONYMOUS = Downcalls.of("axvm_map_anonymous", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle DISCARD = Downcalls.of("axvm_discard", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle UNMAP = Downcalls.of("axvm_unmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle CURRENT_CPU = Downcalls.critical("axvm_current_cpu", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KICK_INSTALL = Downcalls.of("axvm_kick_install", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle THREAD_PREPARE = Downcalls.of("axvm_thread_prepare", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KICK = Downcalls.of("axvm_vcpu_kick", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -195,9 +197,26 @@ public final class Shim {
         }
     }
 
+    public static int discard(MemorySegment range) {
+        try {
+            return (int) DISCARD.invokeExact(range, range.byteSize());
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
     public static int unmap(long address, long size) {
         try {
             return (int) UNMAP.invokeExact(address, size);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** The CPU the calling thread runs on, or -errno. */
+    public static int currentCpu() {
+        try {
+            return (int) CURRENT_CPU.invokeExact();
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -1,0 +1,36 @@
+package dev.axvm.axvisor;
+
+import dev.axvm.device.uart.SerialInputQueue;
+import java.io.IOException;
+import java.io.InputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds what the terminal delivers into a guest UART's input queue, on a daemon thread. The queue
+ * applies back-pressure: when the guest does not read, this thread waits instead of buffering
+ * without bound. The terminal stays in its normal (line-buffered, echoing) mode.
+ */
+final class TerminalInput {
+    private static final Logger LOG = LoggerFactory.getLogger(TerminalInput.class);
+
+    private TerminalInput() {}
+
+    /** Starts the feeding thread; it ends at end of input or when interrupted. */
+    static Thread start(InputStream in, SerialInputQueue queue, String name) {
+        return Thread.ofPlatform().daemon().name(name).start(() -> {
+            byte[] buffer = new byte[256];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    for (int i = 0; i < n; i++) {
+                        queue.put(buffer[i]);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("console input ended: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}
