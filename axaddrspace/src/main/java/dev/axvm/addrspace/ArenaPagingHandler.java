@@ -106,13 +106,9 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
             throw new FrameAllocationException("no run of " + count + " free frames aligned to " + alignFrames
                     + " (" + live + " of " + frames + " frames in use)");
         }
-        for (int i = first; i < first + count; i++) {
-            used[i >>> 6] |= 1L << i;
-            if ((dirty[i >>> 6] & (1L << i)) != 0) {
-                pool.asSlice(i * FRAME_SIZE, FRAME_SIZE).fill((byte) 0);
-            }
-            dirty[i >>> 6] |= 1L << i;
-        }
+        zeroDirty(first, count);
+        setBits(used, first, count);
+        setBits(dirty, first, count);
         live += count;
         hint = first + count;
         return new HostPhysAddr(base + first * FRAME_SIZE);
@@ -138,12 +134,78 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
     }
 
     private int firstBusy(int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            if ((used[i >>> 6] & (1L << i)) != 0) {
-                return i;
+        // A word at a time: a 1 GiB block is 262,144 frames.
+        int end = from + count;
+        for (int i = from; i < end; ) {
+            int word = i >>> 6;
+            long bits = used[word] & (-1L << (i & 63));
+            int wordEnd = Math.min(end, (word + 1) << 6);
+            if (bits != 0) {
+                int busy = (word << 6) + Long.numberOfTrailingZeros(bits);
+                if (busy < wordEnd) {
+                    return busy;
+                }
             }
+            i = wordEnd;
         }
         return -1;
+    }
+
+    /** Sets bits {@code [from, from + count)}. */
+    private static void setBits(long[] bitmap, int from, int count) {
+        applyBits(bitmap, from, count, true);
+    }
+
+    /** Clears bits {@code [from, from + count)}. */
+    private static void clearBits(long[] bitmap, int from, int count) {
+        applyBits(bitmap, from, count, false);
+    }
+
+    private static void applyBits(long[] bitmap, int from, int count, boolean set) {
+        int end = from + count;
+        for (int i = from; i < end; ) {
+            int word = i >>> 6;
+            int wordEnd = Math.min(end, (word + 1) << 6);
+            int bitsInWord = wordEnd - i;
+            long mask = (bitsInWord == 64 ? -1L : ((1L << bitsInWord) - 1)) << (i & 63);
+            bitmap[word] = set ? bitmap[word] | mask : bitmap[word] & ~mask;
+            i = wordEnd;
+        }
+    }
+
+    /** Zeroes the frames of {@code [from, from + count)} that may hold data. */
+    private void zeroDirty(int from, int count) {
+        int end = from + count;
+        for (int i = from; i < end; ) {
+            int word = i >>> 6;
+            int wordEnd = Math.min(end, (word + 1) << 6);
+            long bits = dirty[word] & (-1L << (i & 63));
+            while (bits != 0) {
+                int frame = (word << 6) + Long.numberOfTrailingZeros(bits);
+                if (frame >= wordEnd) {
+                    break;
+                }
+                pool.asSlice(frame * FRAME_SIZE, FRAME_SIZE).fill((byte) 0);
+                bits &= bits - 1;
+            }
+            i = wordEnd;
+        }
+    }
+
+    /** Whether any bit of {@code [from, from + count)} is clear. */
+    private boolean anyClear(long[] bitmap, int from, int count) {
+        int end = from + count;
+        for (int i = from; i < end; ) {
+            int word = i >>> 6;
+            int wordEnd = Math.min(end, (word + 1) << 6);
+            int bitsInWord = wordEnd - i;
+            long mask = (bitsInWord == 64 ? -1L : ((1L << bitsInWord) - 1)) << (i & 63);
+            if ((bitmap[word] & mask) != mask) {
+                return true;
+            }
+            i = wordEnd;
+        }
+        return false;
     }
 
     @Override
@@ -158,19 +220,17 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         if (count <= 0 || (long) index + count > frames) {
             throw new IllegalArgumentException("free " + count + " frames at " + first + ": outside this handler's block");
         }
-        for (int i = index; i < index + count; i++) {
-            if ((used[i >>> 6] & (1L << i)) == 0) {
-                throw new IllegalStateException("double free of frame HPA 0x" + Long.toHexString(base + i * FRAME_SIZE));
+        if (anyClear(used, index, count)) {
+            for (int i = index; i < index + count; i++) {
+                if ((used[i >>> 6] & (1L << i)) == 0) {
+                    throw new IllegalStateException("double free of frame HPA 0x" + Long.toHexString(base + i * FRAME_SIZE));
+                }
             }
         }
-        for (int i = index; i < index + count; i++) {
-            used[i >>> 6] &= ~(1L << i);
-        }
+        clearBits(used, index, count);
         if (discardFreed != null) {
             discardFreed.accept(pool.asSlice(index * FRAME_SIZE, count * FRAME_SIZE));
-            for (int i = index; i < index + count; i++) {
-                dirty[i >>> 6] &= ~(1L << i);
-            }
+            clearBits(dirty, index, count);
         }
         live -= count;
     }

@@ -13,9 +13,22 @@ import java.util.Objects;
  * @param profileAllocation whether to report bytes allocated per operation (JMH's GC profiler)
  * @param cBaseline the C program's name under native/target/bench and its arguments; empty for none
  * @param ratioMetrics {@code javaMetric, cMetric} whose quotient is the closing {@code ratio:} line; empty for none
+ * @param probe instead of JMH, a measurement that is not a time per operation (memory, say); null for JMH
  */
 public record BenchDefinition(String name, String description, String jmhInclude, boolean profileAllocation,
-        List<String> cBaseline, List<String> ratioMetrics) {
+        List<String> cBaseline, List<String> ratioMetrics, FigureProbe probe) {
+
+    /** A JMH benchmark set, optionally with a C baseline. */
+    public BenchDefinition(String name, String description, String jmhInclude, boolean profileAllocation,
+            List<String> cBaseline, List<String> ratioMetrics) {
+        this(name, description, jmhInclude, profileAllocation, cBaseline, ratioMetrics, null);
+    }
+
+    /** A measurement that {@code probe} makes and reports itself. */
+    public static BenchDefinition probe(String name, String description, FigureProbe probe) {
+        return new BenchDefinition(name, description, "", false, List.of(), List.of(), Objects.requireNonNull(probe));
+    }
+
     /** Checks the fields. */
     public BenchDefinition {
         Objects.requireNonNull(name);

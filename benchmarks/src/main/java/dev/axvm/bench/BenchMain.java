@@ -36,7 +36,7 @@ public final class BenchMain {
     }
 
     /** Entry point. */
-    public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
+    public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.out.println("benchmarks (bin/bench NAME):");
             for (BenchDefinition d : definitions()) {
@@ -50,7 +50,7 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        List<Figure> java = runJmh(def);
+        List<Figure> java = def.probe() != null ? def.probe().measure() : runJmh(def);
         java.forEach(System.out::println);
         if (!def.cBaseline().isEmpty()) {
             List<Figure> c = runC(def.cBaseline());

@@ -10,5 +10,8 @@ final class Benches {
             dev.axvm.bench.npt.NptBench.DEFINITION,
             dev.axvm.bench.dispatch.DispatchBench.DEFINITION,
             dev.axvm.bench.exit.PioExitBench.DEFINITION,
-            dev.axvm.bench.exit.MmioExitBench.DEFINITION);
+            dev.axvm.bench.exit.MmioExitBench.DEFINITION,
+            dev.axvm.bench.vm.VmLifecycleBench.DEFINITION,
+            dev.axvm.bench.vm.VmRateBench.DEFINITION,
+            dev.axvm.bench.vm.VmMemoryProbe.DEFINITION);
 }

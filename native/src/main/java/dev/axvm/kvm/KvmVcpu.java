@@ -70,6 +70,17 @@ public final class KvmVcpu implements AutoCloseable {
         return runArea;
     }
 
+    /**
+     * Native memory that lives exactly as long as this vCPU (freed by {@link #close()}): scratch
+     * space for architecture bindings (register blocks), without an arena of their own to close.
+     */
+    public MemorySegment allocate(long bytes, long alignment) {
+        if (closed) {
+            throw new IllegalStateException("vCPU " + id + " is closed");
+        }
+        return arena.allocate(bytes, alignment);
+    }
+
     /** The exit view that every {@link #run()} rewrites. */
     public KvmExit exit() {
         return exit;

@@ -53,7 +53,6 @@ public final class X86VCpu implements AxArchVCpu {
     private final int vcpuId;
     private final long apicId;
     private final List<CpuidEntry> cpuid;
-    private final Arena arena = Arena.ofShared();
     private final MemorySegment regs;
     private final MemorySegment sregs;
     private final MemorySegment msrValue;
@@ -77,9 +76,9 @@ public final class X86VCpu implements AxArchVCpu {
         if (apicId < 0 || apicId > 0xfe) {
             throw new IllegalArgumentException("vCPU " + vcpuId + ": APIC id " + apicId + " is outside 0..254");
         }
-        this.regs = arena.allocate(X86Shim.REGS_WORDS * 8L, 8);
-        this.sregs = arena.allocate(X86Shim.SREGS_WORDS * 8L, 8);
-        this.msrValue = arena.allocate(8, 8);
+        this.regs = kvm.allocate(X86Shim.REGS_WORDS * 8L, 8);
+        this.sregs = kvm.allocate(X86Shim.SREGS_WORDS * 8L, 8);
+        this.msrValue = kvm.allocate(8, 8);
         this.cpuid = List.copyOf(CpuidPolicy.forGuest(vm.supportedCpuid(), (int) apicId));
         setCpuid(cpuid);
     }
@@ -586,8 +585,5 @@ public final class X86VCpu implements AxArchVCpu {
     @Override
     public synchronized void close() {
         kvm.close();
-        if (arena.scope().isAlive()) {
-            arena.close();
-        }
     }
 }

@@ -35,6 +35,8 @@ public final class X86Vm implements ArchVm {
     public static final long LAPIC_BASE = 0xfee0_0000L;
 
     private static final int MAX_CPUID_ENTRIES = 256;
+    // What KVM supports is a property of the host and the kernel: read once per process.
+    private static volatile List<CpuidEntry> supportedCpuidCache;
 
     private final int vmId;
     private final Kvm kvm;
@@ -66,7 +68,7 @@ public final class X86Vm implements ArchVm {
                 Shim.check(X86Shim.createIrqchip(vm.fd()), "KVM_CREATE_IRQCHIP");
                 Shim.check(X86Shim.createPit2(vm.fd()), "KVM_CREATE_PIT2");
             }
-            return new X86Vm(config.vmId(), kvm, vm, config.inKernelIrqchip(), readSupportedCpuid(kvm));
+            return new X86Vm(config.vmId(), kvm, vm, config.inKernelIrqchip(), supportedCpuid(kvm));
         } catch (RuntimeException e) {
             if (vm != null) {
                 vm.close();
@@ -74,6 +76,15 @@ public final class X86Vm implements ArchVm {
             kvm.close();
             throw e;
         }
+    }
+
+    private static List<CpuidEntry> supportedCpuid(Kvm kvm) {
+        List<CpuidEntry> cached = supportedCpuidCache;
+        if (cached == null) {
+            cached = readSupportedCpuid(kvm);
+            supportedCpuidCache = cached;
+        }
+        return cached;
     }
 
     private static List<CpuidEntry> readSupportedCpuid(Kvm kvm) {
