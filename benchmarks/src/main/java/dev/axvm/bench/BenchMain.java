@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -77,7 +76,6 @@ public final class BenchMain {
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.seconds(Integer.getInteger("axvm.bench.seconds", 2)))
-                .timeUnit(TimeUnit.NANOSECONDS)
                 .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
         if (def.profileAllocation()) {
             options.addProfiler(GCProfiler.class);

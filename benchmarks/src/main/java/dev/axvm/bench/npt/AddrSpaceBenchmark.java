@@ -6,10 +6,12 @@ import dev.axvm.addrspace.GuestPhysAddr;
 import dev.axvm.addrspace.MappingFlags;
 import dev.axvm.addrspace.npt.PageTableFormat;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,6 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AddrSpaceBenchmark {
     private static final long RAM = 64L << 20;
     private static final int ADDRESSES = 1 << 16;

@@ -5,10 +5,12 @@ import dev.axvm.addrspace.MappingFlags;
 import dev.axvm.addrspace.npt.NestedPageTable;
 import dev.axvm.addrspace.npt.PageSize;
 import dev.axvm.addrspace.npt.PageTableFormat;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -22,6 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * pages at most 150 ms, blocks at most 1 ms.
  */
 @BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class MapBenchmark {
     private static final long GIB = 1L << 30;
     private static final long HOST = 1L << 40;
