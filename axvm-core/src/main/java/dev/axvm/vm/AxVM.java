@@ -202,7 +202,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         List<PassthroughDeviceConfig> pt = config.devices().passthroughDevices();
         for (int i = 0; i < pt.size(); i++) {
             PassthroughDeviceConfig d = pt.get(i);
-            if (arch.equals("x86_64") && d instanceof PassthroughDeviceConfig.Region r && isIrqchipRegion(r)) {
+            if (arch.equals("x86_64") && d instanceof PassthroughDeviceConfig.Region r && r.isX86InterruptController()) {
                 notes.add("devices.passthrough_devices[" + i + "] '" + r.name() + "' is served by KVM's in-kernel irqchip");
                 continue;
             }
@@ -218,15 +218,9 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         }
     }
 
-    private static boolean isIrqchipRegion(PassthroughDeviceConfig.Region r) {
-        boolean ioapic = r.baseGpa() == 0xfec0_0000L;
-        boolean lapic = r.baseGpa() == 0xfee0_0000L;
-        return (ioapic || lapic) && r.baseHpa() == r.baseGpa() && r.length() > 0 && r.length() <= 0x1000;
-    }
-
     private boolean needsIrqchipForPassthrough() {
         return config.devices().passthroughDevices().stream().anyMatch(
-                d -> d instanceof PassthroughDeviceConfig.Region r && isIrqchipRegion(r));
+                d -> d instanceof PassthroughDeviceConfig.Region r && r.isX86InterruptController());
     }
 
     private ArchVm createArchVm() {

@@ -26,6 +26,16 @@ public sealed interface PassthroughDeviceConfig {
         public Region {
             Objects.requireNonNull(name, "name");
         }
+
+        /**
+         * Whether this is x86's IOAPIC (0xfec0_0000) or LAPIC (0xfee0_0000) at its architectural
+         * address, host and guest alike — what KVM's in-kernel irqchip emulates, so that a user-space
+         * host can serve such an entry without passing anything through.
+         */
+        public boolean isX86InterruptController() {
+            boolean architectural = baseGpa == 0xfec0_0000L || baseGpa == 0xfee0_0000L;
+            return architectural && baseHpa == baseGpa && length > 0 && length <= 0x1000;
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.axvm.config.AxVMConfig;
 import dev.axvm.config.ConfigOrigin;
 import dev.axvm.config.ConfigWarning;
 import dev.axvm.config.ConfigWarning.Kind;
+import dev.axvm.config.GuestArch;
 import dev.axvm.config.MapType;
 import dev.axvm.config.MemoryRegion;
 import dev.axvm.config.PassthroughAddressConfig;
@@ -24,7 +25,12 @@ public final class HostLimits {
     public static final String PASSTHROUGH_ADVICE =
             "a user-space KVM host cannot give a host device to a guest: remove the entry, or emulate the device in emu_devices";
 
+    /** The advice for x86's interrupt controllers "passed through" at their architectural addresses. */
+    public static final String IRQCHIP_ADVICE =
+            "on x86_64, KVM's in-kernel irqchip emulates it at this address: the VM serves it, no passthrough needed";
+
     private HostLimits() {}
+
 
     /** Every finding, in file order within each table. */
     public static List<ConfigWarning> of(AxVMConfig config) {
@@ -56,7 +62,9 @@ public final class HostLimits {
                 case PassthroughDeviceConfig.DeviceTreeNode n -> "\"" + Quoting.shorten(n.path())
                         + "\" passes the host's device-tree node " + Quoting.shorten(n.path()) + " and the devices under it through";
             };
-            out.add(new ConfigWarning(Kind.HOST_PASSTHROUGH, o.locate(f), f, what, PASSTHROUGH_ADVICE));
+            boolean irqchip = devices.get(i) instanceof PassthroughDeviceConfig.Region r && r.isX86InterruptController()
+                    && config.base().arch().map(a -> a == GuestArch.X86_64).orElse(true);
+            out.add(new ConfigWarning(Kind.HOST_PASSTHROUGH, o.locate(f), f, what, irqchip ? IRQCHIP_ADVICE : PASSTHROUGH_ADVICE));
         }
         List<PassthroughAddressConfig> addresses = config.devices().passthroughAddresses();
         for (int i = 0; i < addresses.size(); i++) {
