@@ -49,6 +49,18 @@ public interface AxArchVCpu extends AutoCloseable {
      */
     void injectInterrupt(int vector);
 
+    /**
+     * Drives the vCPU's level-triggered external interrupt input, for interrupt controllers the
+     * VMM emulates in user space (a RISC-V PLIC raising and clearing a hart's S-mode external
+     * interrupt). Safe from any thread.
+     *
+     * @throws UnsupportedOperationException when the architecture has no such input
+     */
+    default void setExternalInterruptLevel(boolean asserted) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " has no level-triggered external interrupt input; inject vectors or use the in-kernel irqchip");
+    }
+
     /** Sets the return value of the hypercall (or SBI/PSCI call) that caused the last exit. */
     void setReturnValue(long value);
 

@@ -308,8 +308,8 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
 
     private void createVcpus(ArchVm vm) {
         for (int i = 0; i < slots.length; i++) {
-            long archId = config.base().physCpuIds().size() > i && !arch.equals("x86_64")
-                    ? config.base().physCpuIds().get(i) : i;
+            // A config's phys_cpu_ids name the host CPUs AxVisor pins vCPUs to; the guest-visible id is the backend's.
+            long archId = vm.archIdOf(i);
             long mask = config.base().physCpuSets().size() > i ? config.base().physCpuSets().get(i) : 0;
             int favor = mask == 0 ? -1 : Long.numberOfTrailingZeros(mask);
             AxVCpu<AxArchVCpu> vcpu = new AxVCpu<>(id, i, favor, mask, vm.createVcpu(new VCpuCreateConfig(id, i, archId)));
@@ -320,6 +320,20 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
             slots[i] = new VcpuSlot(i, archId, handler, vcpu);
         }
         setUpBsp(slots[0].vcpu);
+        setUpSecondariesStartedByTheHypervisor(vm);
+    }
+
+    /**
+     * Where the hypervisor starts secondary vCPUs itself (KVM's PSCI CPU_ON, SBI HSM), every vCPU
+     * is set up now and runs from boot; its run waits inside the hypervisor until the guest starts it.
+     */
+    private void setUpSecondariesStartedByTheHypervisor(ArchVm vm) {
+        if (!vm.startsSecondaryVcpus()) {
+            return;
+        }
+        for (int i = 1; i < slots.length; i++) {
+            slots[i].vcpu.setup(GuestPhysAddr.of(bspEntry), addrSpace.pageTableRoot(), setupConfig(bspMode, bootArgument));
+        }
     }
 
     private void setUpBsp(AxVCpu<AxArchVCpu> bsp) {
@@ -424,7 +438,9 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
             if (status != VmStatus.LOADED) {
                 throw new IllegalStateException("VM " + id + " cannot boot from " + status);
             }
-            slots[0].started = true;
+            for (VcpuSlot s : slots) {
+                s.started = s.id == 0 || archVm.startsSecondaryVcpus();
+            }
             status = VmStatus.RUNNING;
             lock.notifyAll();
         }
@@ -527,6 +543,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
                         fresh.createVcpu(new VCpuCreateConfig(id, s.id, s.archId)));
             }
             setUpBsp(slots[0].vcpu);
+            setUpSecondariesStartedByTheHypervisor(fresh);
         } catch (RuntimeException e) {
             stop(StopCause.crash("reboot failed: " + e.getMessage()));
             throw e;
@@ -534,7 +551,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         synchronized (lock) {
             requestedStop.set(null);
             for (VcpuSlot s : slots) {
-                s.started = s.id == 0;
+                s.started = s.id == 0 || fresh.startsSecondaryVcpus();
                 s.pendingStart = false;
                 s.wakeup = false;
             }

@@ -23,6 +23,15 @@ public interface ArchVm extends AutoCloseable {
     /** Removes the RAM mapped at exactly {@code gpa}. */
     void unmapRam(long gpa);
 
+    /**
+     * The architectural id the guest sees for vCPU {@code vcpuId} (x86 APIC id, Arm MPIDR, RISC-V
+     * hart id): what {@link dev.axvm.vcpu.VCpuCreateConfig#archId()} should be, and what a guest's
+     * CpuUp names.
+     */
+    default long archIdOf(int vcpuId) {
+        return vcpuId;
+    }
+
     /** Creates a vCPU. */
     AxArchVCpu createVcpu(VCpuCreateConfig config);
 
@@ -33,8 +42,22 @@ public interface ArchVm extends AutoCloseable {
      */
     void setIrqLine(int line, boolean high);
 
-    /** Whether {@link #setIrqLine} is available. */
+    /**
+     * Whether {@link #setIrqLine} is available. Lines are numbered as a config's {@code irq_id}:
+     * x86 IOAPIC inputs (GSIs), Arm GIC INTIDs (SPIs from 32), RISC-V PLIC sources.
+     */
     boolean hasInKernelIrqchip();
+
+    /**
+     * Whether the hypervisor itself starts secondary vCPUs when the guest asks (KVM's in-kernel
+     * PSCI CPU_ON, SBI HSM hart_start), so that no {@code CpuUp} reaches the VM: then the VM sets up
+     * every vCPU and runs every vCPU's thread from boot, and a secondary's run waits inside the
+     * hypervisor until the guest starts it. False when start requests come to the VM as
+     * {@code CpuUp} exits.
+     */
+    default boolean startsSecondaryVcpus() {
+        return false;
+    }
 
     /**
      * Guest-physical ranges the backend itself occupies (interrupt-controller registers and the
