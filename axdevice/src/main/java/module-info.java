@@ -4,7 +4,8 @@
  * <p>{@code dev.axvm.device} holds the contract ({@link dev.axvm.device.BaseDeviceOps} and its
  * three kinds), the per-VM registry {@link dev.axvm.device.AxVmDevices}, interrupt lines and the
  * config factory; {@code dev.axvm.device.uart} the 16550A and PL011 with their host side;
- * {@code dev.axvm.device.platform} the small platform devices (dummy, power-off, debug exit).
+ * {@code dev.axvm.device.platform} the small platform devices (dummy, power-off, debug exit);
+ * {@code dev.axvm.device.irq} the RISC-V PLIC.
  */
 module dev.axvm.device {
     requires org.slf4j;
@@ -14,4 +15,5 @@ module dev.axvm.device {
     exports dev.axvm.device;
     exports dev.axvm.device.uart;
     exports dev.axvm.device.platform;
+    exports dev.axvm.device.irq;
 }
