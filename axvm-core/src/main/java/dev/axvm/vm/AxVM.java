@@ -25,6 +25,8 @@ import dev.axvm.device.DeviceHookups;
 import dev.axvm.device.EmulatedDeviceFactory;
 import dev.axvm.device.EmulatedDeviceSpec;
 import dev.axvm.device.VmControl;
+import dev.axvm.device.irq.Plic;
+import dev.axvm.device.irq.PrivilegeMode;
 import dev.axvm.device.uart.SerialSink;
 import dev.axvm.device.uart.SerialSource;
 import dev.axvm.vcpu.AxArchVCpu;
@@ -102,6 +104,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     private final Object lock = new Object();
     private final AtomicReference<StopCause> requestedStop = new AtomicReference<>();
     private volatile ArchVm archVm;
+    private Plic userSpacePlic;
     private volatile VmStatus status = VmStatus.LOADING;
     private long bspEntry;
     private StopCause stopCause;
@@ -304,6 +307,31 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         if (config.devices().builtinDevices()) {
             devices.addAll(BuiltinDevices.create(arch, hookups, occupied));
         }
+        addUserSpaceInterruptController(occupied);
+    }
+
+    /**
+     * RISC-V hosts without KVM's AIA: a PLIC in user space (QEMU virt's, at 0x0c00_0000) takes the
+     * devices' lines and drives each hart's S-mode external interrupt through its vCPU.
+     */
+    private void addUserSpaceInterruptController(List<DeviceAddrRange> occupied) {
+        if (!arch.equals("riscv64") || !inKernelIrqchip || archVm.hasInKernelIrqchip()) {
+            return;
+        }
+        Plic plic = Plic.virt(slots.length, (hart, mode, asserted) -> {
+            if (mode == PrivilegeMode.SUPERVISOR && hart >= 0 && hart < slots.length && slots[hart] != null) {
+                slots[hart].vcpu.arch().setExternalInterruptLevel(asserted);
+            }
+        });
+        for (DeviceAddrRange taken : occupied) {
+            if (taken instanceof GuestPhysAddrRange && taken.overlaps(plic.addressRange())) {
+                throw new VmBuildException("the RISC-V PLIC at " + plic.addressRange() + " overlaps " + taken
+                        + "; move that region or device, or set interrupt_mode = \"no_irq\"");
+            }
+        }
+        devices.add(plic);
+        userSpacePlic = plic;
+        interrupts.useUserSpaceController(plic);
     }
 
     private void createVcpus(ArchVm vm) {
@@ -537,6 +565,9 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
             registerRam(fresh);
             archVm = fresh;
             interrupts.retarget(fresh);
+            if (userSpacePlic != null) {
+                userSpacePlic.reset();
+            }
             for (VcpuSlot s : slots) {
                 AxVCpu<AxArchVCpu> old = s.vcpu;
                 s.vcpu = new AxVCpu<>(id, s.id, old.favorPhysCpu(), old.physCpuSet(),

@@ -242,6 +242,30 @@ class AxVMTest {
     }
 
     @Test
+    void onRiscvWithoutAnInKernelIrqchipDeviceLinesGoThroughTheUserSpacePlicToTheHart() {
+        long plic = 0x0c00_0000L;
+        ExitReason priority = new ExitReason.MmioWrite(GuestPhysAddr.of(plic + 4 * 10), AccessWidth.DWORD, 1);
+        ExitReason enable = new ExitReason.MmioWrite(GuestPhysAddr.of(plic + 0x2000 + 0x80), AccessWidth.DWORD, 1 << 10);
+        ExitReason claim = new ExitReason.MmioRead(GuestPhysAddr.of(plic + 0x20_1004), AccessWidth.DWORD, -1,
+                AccessWidth.DWORD, false);
+        ScriptedBackend backend = new ScriptedBackend("riscv64", (n, id) -> List.of(priority, enable, ExitReason.Halt.INSTANCE,
+                claim, ExitReason.Halt.INSTANCE)).withoutInKernelIrqchip();
+        AxVMConfig config = AxVMConfig.builder().name("rv").id(4).cpuNum(1).arch(GuestArch.RISCV64).entryPoint(0x8020_0000L)
+                .kernel("kernel.bin", 0x8020_0000L).imageLocation(ImageLocation.MEMORY)
+                .memoryRegion(0x8000_0000L, 16 << 20, 0x7, MapType.MAP_ALLOC).interruptMode(InterruptMode.EMULATED).build();
+        AxVM<MockHal, ?> vm = AxVM.builder(config, hal).backend(backend).image("kernel.bin", KERNEL).build();
+        vms.add(vm);
+        vm.boot();
+        assertEquals(ExitReason.Halt.INSTANCE, vm.runVcpu(0), "the guest enabled source 10 for its S-mode context");
+        vm.setIrqLine(10, true);
+        ScriptedVCpu hart = backend.vms().getFirst().vcpus().getFirst();
+        assertTrue(hart.calls().contains("external true"), hart.calls().toString());
+        assertEquals(ExitReason.Halt.INSTANCE, vm.runVcpu(0));
+        assertEquals(List.of(10L), hart.readResults(), "the claim named source 10");
+        assertEquals("external false", hart.calls().getLast(), "claiming it quieted the hart");
+    }
+
+    @Test
     void anImageThatDoesNotFitIsRefusedNamingItsSizeAndRegionAndNothingLeaks() {
         byte[] big = new byte[0x3000];
         AxVMConfig config = config(1).memoryRegion(0x100_0000, 0x1_0000, 0x7, MapType.MAP_ALLOC).build();

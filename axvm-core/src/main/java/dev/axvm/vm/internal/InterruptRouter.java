@@ -8,20 +8,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where device interrupt lines go: the hypervisor's in-kernel interrupt controller when the VM has
- * one (x86 IOAPIC, Arm vGIC, RISC-V AIA), otherwise nowhere — a VM configured with
- * {@code interrupt_mode = "no_irq"} has no interrupt controller, and its devices are polled. Each
- * dropped line is logged once.
+ * one (x86 IOAPIC, Arm vGIC, RISC-V AIA), else an interrupt controller the VM emulates in user space
+ * (the RISC-V PLIC), else nowhere — a VM configured with {@code interrupt_mode = "no_irq"} has no
+ * interrupt controller, and its devices are polled. Each dropped line is logged once.
  */
 public final class InterruptRouter implements InterruptSink {
     private static final Logger LOG = LoggerFactory.getLogger(InterruptRouter.class);
 
     private volatile ArchVm archVm;
+    private volatile InterruptSink userSpaceController;
     private final int vmId;
     private final BitSet reportedDropped = new BitSet();
 
     public InterruptRouter(int vmId, ArchVm archVm) {
         this.vmId = vmId;
         this.archVm = archVm;
+    }
+
+    /** Routes lines to {@code controller} when the hypervisor has no in-kernel one. */
+    public void useUserSpaceController(InterruptSink controller) {
+        this.userSpaceController = controller;
     }
 
     /** Points the router at a rebuilt hardware VM (after a reboot). */
@@ -34,6 +40,11 @@ public final class InterruptRouter implements InterruptSink {
         ArchVm vm = archVm;
         if (vm.hasInKernelIrqchip()) {
             vm.setIrqLine(line, level);
+            return;
+        }
+        InterruptSink controller = userSpaceController;
+        if (controller != null) {
+            controller.setLine(line, level);
             return;
         }
         synchronized (reportedDropped) {

@@ -32,14 +32,16 @@ public final class ScriptedArchVm implements ArchVm {
     public record LineLevel(int line, boolean level) {}
 
     private final ArchVmConfig config;
+    private final boolean irqchip;
     private final IntFunction<List<ExitReason>> scripts;
     private final List<RamMapping> ram = new ArrayList<>();
     private final List<LineLevel> lines = new ArrayList<>();
     private final List<ScriptedVCpu> vcpus = new ArrayList<>();
     private boolean closed;
 
-    ScriptedArchVm(ArchVmConfig config, IntFunction<List<ExitReason>> scripts) {
+    ScriptedArchVm(ArchVmConfig config, boolean irqchip, IntFunction<List<ExitReason>> scripts) {
         this.config = config;
+        this.irqchip = irqchip;
         this.scripts = scripts;
     }
 
@@ -67,7 +69,7 @@ public final class ScriptedArchVm implements ArchVm {
 
     @Override
     public synchronized void setIrqLine(int line, boolean high) {
-        if (!config.inKernelIrqchip()) {
+        if (!irqchip) {
             throw new UnsupportedOperationException("scripted VM without irqchip");
         }
         lines.add(new LineLevel(line, high));
@@ -75,7 +77,7 @@ public final class ScriptedArchVm implements ArchVm {
 
     @Override
     public boolean hasInKernelIrqchip() {
-        return config.inKernelIrqchip();
+        return irqchip;
     }
 
     @Override

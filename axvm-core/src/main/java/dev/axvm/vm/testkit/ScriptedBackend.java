@@ -17,6 +17,7 @@ public final class ScriptedBackend implements ArchBackend {
     private final String architecture;
     private final BiFunction<Integer, Integer, List<ExitReason>> scripts;
     private final List<ScriptedArchVm> vms = new ArrayList<>();
+    private boolean offersIrqchip = true;
 
     /**
      * @param architecture the architecture it claims (the config's)
@@ -25,6 +26,12 @@ public final class ScriptedBackend implements ArchBackend {
     public ScriptedBackend(String architecture, BiFunction<Integer, Integer, List<ExitReason>> scripts) {
         this.architecture = architecture;
         this.scripts = scripts;
+    }
+
+    /** Makes its VMs lack an in-kernel interrupt controller even when asked for one (a RISC-V host without AIA). */
+    public ScriptedBackend withoutInKernelIrqchip() {
+        offersIrqchip = false;
+        return this;
     }
 
     @Override
@@ -45,7 +52,8 @@ public final class ScriptedBackend implements ArchBackend {
     @Override
     public synchronized ScriptedArchVm createVm(ArchVmConfig config) {
         int number = vms.size();
-        ScriptedArchVm vm = new ScriptedArchVm(config, vcpuId -> scripts.apply(number, vcpuId));
+        ScriptedArchVm vm = new ScriptedArchVm(config, offersIrqchip && config.inKernelIrqchip(),
+                vcpuId -> scripts.apply(number, vcpuId));
         vms.add(vm);
         return vm;
     }

@@ -164,6 +164,11 @@ public final class ScriptedVCpu implements AxArchVCpu {
     }
 
     @Override
+    public void setExternalInterruptLevel(boolean asserted) {
+        call("external " + asserted);
+    }
+
+    @Override
     public void setReturnValue(long value) {
         call("ret 0x" + Long.toHexString(value));
     }
