@@ -4,5 +4,7 @@ module dev.axvm.vcpu.arm {
     requires transitive dev.axvm.vcpu;
     requires dev.axvm.kvm;
 
-    // exports (once the first type lands) dev.axvm.vcpu.arm;
+    exports dev.axvm.vcpu.arm;
+
+    provides dev.axvm.vcpu.spi.ArchBackend with dev.axvm.vcpu.arm.ArmBackend;
 }

@@ -4,5 +4,7 @@ module dev.axvm.vcpu.riscv {
     requires transitive dev.axvm.vcpu;
     requires dev.axvm.kvm;
 
-    // exports (once the first type lands) dev.axvm.vcpu.riscv;
+    exports dev.axvm.vcpu.riscv;
+
+    provides dev.axvm.vcpu.spi.ArchBackend with dev.axvm.vcpu.riscv.RiscvBackend;
 }

@@ -1,0 +1,72 @@
+package dev.axvm.vcpu.riscv;
+
+import dev.axvm.kvm.HypervisorUnavailableException;
+import dev.axvm.kvm.Kvm;
+import dev.axvm.kvm.KvmAvailability;
+import dev.axvm.kvm.KvmCapability;
+import dev.axvm.vcpu.AxArchPerCpu;
+import dev.axvm.vcpu.HardwareUnsupportedException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * riscv64 virtualization on one host CPU, KVM style: "enabling" opens /dev/kvm and checks the API
+ * version and the capabilities the riscv64 backend relies on; the H-extension is the kernel's.
+ */
+public final class RiscvPerCpu implements AxArchPerCpu {
+    /** Capabilities without which the backend cannot work. */
+    public static final List<KvmCapability> REQUIRED = List.of(KvmCapability.USER_MEMORY, KvmCapability.IMMEDIATE_EXIT,
+            KvmCapability.ONE_REG);
+
+    private final int cpuId;
+    private Kvm kvm;
+    private String description = "not enabled";
+
+    /** The state of host CPU {@code cpuId}. */
+    public RiscvPerCpu(int cpuId) {
+        this.cpuId = cpuId;
+    }
+
+    @Override
+    public synchronized void hardwareEnable() {
+        if (kvm != null) {
+            return;
+        }
+        Kvm opened;
+        try {
+            opened = Kvm.open();
+        } catch (HypervisorUnavailableException e) {
+            throw new HardwareUnsupportedException("CPU " + cpuId + ": " + e.getMessage(), e);
+        }
+        List<String> missing = new ArrayList<>();
+        for (KvmCapability cap : REQUIRED) {
+            if (!opened.has(cap)) {
+                missing.add(cap.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            opened.close();
+            throw new HardwareUnsupportedException("CPU " + cpuId + ": KVM lacks " + String.join(", ", missing), null);
+        }
+        kvm = opened;
+        description = "KVM API " + opened.apiVersion() + " on " + KvmAvailability.virtualizationExtension();
+    }
+
+    @Override
+    public synchronized void hardwareDisable() {
+        if (kvm != null) {
+            kvm.close();
+            kvm = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isEnabled() {
+        return kvm != null;
+    }
+
+    @Override
+    public synchronized String describe() {
+        return description;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.axvm.vcpu.riscv;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.axvm.addrspace.GuestPhysAddr;
+import dev.axvm.addrspace.HostPhysAddr;
+import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.kvm.KvmAvailability;
+import dev.axvm.kvm.internal.Platform;
+import dev.axvm.vcpu.EntryMode;
+import dev.axvm.vcpu.VCpuCreateConfig;
+import dev.axvm.vcpu.VCpuSetupConfig;
+import dev.axvm.vcpu.spi.ArchVmConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A riscv64 VM with 16 MiB of RAM at {@link RiscvPlatform#RAM_BASE}, one assembled guest from
+ * native/guests/riscv64 at its link address, and {@code vcpuCount} harts (all set up, hart 0 bound
+ * to the calling thread). Addresses mirror native/guests/riscv64/conventions.h.
+ */
+final class RiscvTestGuests implements AutoCloseable {
+    static final long TEST_MMIO = 0x4000_0000L;
+    static final long REPORT = 0x4000_1000L;
+    static final long ACK = 0x4000_2000L;
+    static final long RAM_SIZE = 16 << 20;
+    /** What the tests pass as the boot argument: where a DTB would be. */
+    static final long DTB = RiscvPlatform.RAM_BASE + 0x80_0000L;
+
+    final Arena arena = Arena.ofShared();
+    final RiscvVm vm;
+    final List<RiscvVCpu> vcpus = new ArrayList<>();
+    final RiscvVCpu vcpu;
+    final FlatRam ram;
+
+    static void requireKvm() {
+        assumeTrue(Platform.arch().equals("riscv64"), "riscv64 guests; this host is " + Platform.id());
+        KvmAvailability kvm = KvmAvailability.probe();
+        assumeTrue(kvm.usable(), () -> "KVM unavailable: " + kvm.reason());
+    }
+
+    RiscvTestGuests(String guest) {
+        this(guest, 1, false, DTB);
+    }
+
+    RiscvTestGuests(String guest, int vcpuCount, boolean irqchip, long bootArgument) {
+        vm = RiscvVm.create(new ArchVmConfig(1, vcpuCount, irqchip));
+        try {
+            MemorySegment mem = arena.allocate(RAM_SIZE, 1 << 21);
+            ram = new FlatRam(mem, RiscvPlatform.RAM_BASE);
+            byte[] image = image(guest);
+            ram.write(RiscvPlatform.KERNEL_LOAD, image, 0, image.length);
+            vm.mapRam(RiscvPlatform.RAM_BASE, mem, MappingFlags.RWX);
+            for (int i = 0; i < vcpuCount; i++) {
+                RiscvVCpu v = vm.createVcpu(new VCpuCreateConfig(1, i, i));
+                v.setEntry(GuestPhysAddr.of(RiscvPlatform.KERNEL_LOAD));
+                v.setNestedRoot(HostPhysAddr.of(0));
+                v.setup(new VCpuSetupConfig(EntryMode.DEFAULT, bootArgument, ram, 0));
+                vcpus.add(v);
+            }
+            vcpu = vcpus.get(0);
+            vcpu.bind();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static byte[] image(String name) {
+        try (InputStream in = RiscvTestGuests.class.getResourceAsStream("/guests/riscv64/" + name + ".bin")) {
+            assertNotNull(in, "guest " + name + " was not assembled (is gcc-riscv64-linux-gnu installed?)");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        vm.close();
+        arena.close();
+    }
+}
