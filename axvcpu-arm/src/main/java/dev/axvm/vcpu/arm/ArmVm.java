@@ -265,10 +265,24 @@ public final class ArmVm implements ArchVm {
         if (vgicFd < 0) {
             throw new UnsupportedOperationException("VM " + vmId + " has no in-kernel vGICv3 (created without irqchip)");
         }
-        if (line < 0 || line >= layout.spiCount()) {
-            throw new IllegalArgumentException("VM " + vmId + ": SPI " + line + " is outside 0.." + (layout.spiCount() - 1));
+        int spi = line - ArmPlatform.FIRST_SPI_INTID;
+        if (spi < 0 || spi >= layout.spiCount()) {
+            throw new IllegalArgumentException("VM " + vmId + ": INTID " + line + " is not one of the vGIC's SPIs ("
+                    + ArmPlatform.FIRST_SPI_INTID + ".." + (ArmPlatform.FIRST_SPI_INTID + layout.spiCount() - 1) + ")");
         }
-        raise(ArmShim.IRQ_SPI, 0, ArmPlatform.FIRST_SPI_INTID + line, high);
+        raise(ArmShim.IRQ_SPI, 0, line, high);
+    }
+
+    /** Where KVM serves PSCI CPU_ON itself (Linux before 6.4), it also starts secondary vCPUs itself. */
+    @Override
+    public boolean startsSecondaryVcpus() {
+        return !cpuOnForwarded();
+    }
+
+    /** The MPIDR KVM gives vCPU {@code vcpuId}. */
+    @Override
+    public long archIdOf(int vcpuId) {
+        return ArmPlatform.mpidrOf(vcpuId);
     }
 
     void raise(int type, int vcpuIndex, int intid, boolean high) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The in-kernel vGICv3: lines raised from the VMM are taken by the guest. */
 class ArmIrqKvmTest {
-    private static final int LINE = 5;
+    /** SPI 5: lines are numbered by INTID, as a config's irq_id. */
+    private static final int LINE = ArmPlatform.FIRST_SPI_INTID + 5;
     private static final long READY = 0x4ead1;
 
     @BeforeAll
@@ -35,7 +36,7 @@ class ArmIrqKvmTest {
                 }
             };
             assertEquals(new ExitReason.SystemDown(Reason.POWER_OFF), g.vcpu.run(d));
-            assertEquals(List.of(READY, (long) ArmPlatform.FIRST_SPI_INTID + LINE), d.reports,
+            assertEquals(List.of(READY, (long) LINE), d.reports,
                     "ready, then the INTID the guest acknowledged (0xbad would mean an unexpected exception)");
         }
     }
@@ -48,11 +49,12 @@ class ArmIrqKvmTest {
             assertEquals(new GuestPhysAddrRange(ArmPlatform.GICR_BASE, 2 * 0x2_0000), r.get("GICv3 redistributors"));
             assertEquals(new GuestPhysAddrRange(ArmPlatform.HYPERCALL_DOORBELL, 0x1000), r.get("AxVM hypercall doorbell"));
             assertTrue(g.vm.hasInKernelIrqchip());
-            assertThrows(IllegalArgumentException.class, () -> g.vm.setIrqLine(224, true));
+            assertThrows(IllegalArgumentException.class, () -> g.vm.setIrqLine(ArmPlatform.FIRST_SPI_INTID + 224, true));
+            assertThrows(IllegalArgumentException.class, () -> g.vm.setIrqLine(31, true), "a PPI is not a line");
             assertThrows(IllegalArgumentException.class, () -> g.vm.setIrqLine(-1, true));
             assertThrows(IllegalArgumentException.class, () -> g.vcpu.injectInterrupt(3));
-            g.vm.setIrqLine(0, true);
-            g.vm.setIrqLine(0, false);
+            g.vm.setIrqLine(ArmPlatform.FIRST_SPI_INTID, true);
+            g.vm.setIrqLine(ArmPlatform.FIRST_SPI_INTID, false);
             IllegalStateException late = assertThrows(IllegalStateException.class,
                     () -> g.vm.createVcpu(new VCpuCreateConfig(1, 1, ArmPlatform.mpidrOf(1))));
             assertTrue(late.getMessage().contains("create every vCPU first"), late.getMessage());
@@ -62,7 +64,7 @@ class ArmIrqKvmTest {
     @Test
     void withoutAVgicLinesAndInjectionAreUnsupported() {
         try (ArmTestGuests g = new ArmTestGuests("spin")) {
-            assertThrows(UnsupportedOperationException.class, () -> g.vm.setIrqLine(1, true));
+            assertThrows(UnsupportedOperationException.class, () -> g.vm.setIrqLine(33, true));
             assertThrows(UnsupportedOperationException.class, () -> g.vcpu.injectInterrupt(40));
             assertEquals(List.of("AxVM hypercall doorbell"), List.copyOf(g.vm.reservedRanges().keySet()));
         }

@@ -261,6 +261,12 @@ public final class RiscvVCpu implements AxArchVCpu {
 
     // ---- interrupts -------------------------------------------------------------------------
 
+    /** The AxArchVCpu form of {@link #setExternalInterrupt(boolean)}: a user-space PLIC's output for this hart. */
+    @Override
+    public void setExternalInterruptLevel(boolean asserted) {
+        setExternalInterrupt(asserted);
+    }
+
     /**
      * Raises ({@code true}) or clears this hart's S-mode external interrupt, as a PLIC or APLIC
      * output would: level semantics, it stays pending until cleared. Any thread (KVM_INTERRUPT is

@@ -191,6 +191,12 @@ public final class RiscvVm implements ArchVm {
                 + irqchipReport());
     }
 
+    /** KVM serves SBI HSM itself: it starts and stops secondary harts, no CpuUp reaches the VM. */
+    @Override
+    public boolean startsSecondaryVcpus() {
+        return true;
+    }
+
     @Override
     public boolean hasInKernelIrqchip() {
         return false;
