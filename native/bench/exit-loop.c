@@ -17,19 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define RAM_SIZE (640 * 1024)
 #define LOAD_ADDR 0x8000
-
-static void die(const char *what) {
-    fprintf(stderr, "exit-loop: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 static size_t load_guest(const char *path, uint8_t *ram) {
     FILE *f = fopen(path, "rb");

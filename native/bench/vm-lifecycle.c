@@ -19,20 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define RAM_SIZE (64UL << 20)
 #define LOAD_ADDR 0x8000
 #define MAX_CPUID 256
-
-static void die(const char *what) {
-    fprintf(stderr, "vm-lifecycle: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 static int ioctl_or_die(int fd, unsigned long req, void *arg, const char *what) {
     int r = ioctl(fd, req, arg);

@@ -67,8 +67,18 @@ static void decode_sbi(const struct kvm_run *r, uint64_t *x) {
         x[AXVM_X_ARG0 + i] = r->riscv_sbi.args[i];
 }
 
+static uint64_t system_event(uint32_t type) {
+    switch (type) {
+    case KVM_SYSTEM_EVENT_SHUTDOWN: return AXVM_EVENT_SHUTDOWN;
+    case KVM_SYSTEM_EVENT_RESET: return AXVM_EVENT_RESET;
+    case KVM_SYSTEM_EVENT_CRASH: return AXVM_EVENT_CRASH;
+    default: return AXVM_EVENT_OTHER;
+    }
+}
+
 static void decode_system_event(const struct kvm_run *r, uint64_t *x) {
-    x[AXVM_X_ADDR] = r->system_event.type;
+    x[AXVM_X_ADDR] = system_event(r->system_event.type);
+    x[AXVM_X_DATA] = r->system_event.type; /* KVM's own number, for diagnostics */
     x[AXVM_X_COUNT] = r->system_event.ndata;
     copy_args(x, r->system_event.data, r->system_event.ndata);
 }

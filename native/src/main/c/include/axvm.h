@@ -12,7 +12,7 @@
 #define AXVM_API __attribute__((visibility("default")))
 
 /* Bumped whenever the exit record or a signature changes; Java checks it. */
-#define AXVM_ABI_VERSION 1
+#define AXVM_ABI_VERSION 2
 
 /* Exit kinds reported in the exit record (ours, not KVM's numbers). */
 enum axvm_exit_kind {
@@ -47,6 +47,14 @@ enum axvm_exit_word {
     AXVM_X_DATA2 = 10,      /* second return value (SBI value) */
     AXVM_X_ARG0 = 11,       /* 8 exit-specific words follow */
     AXVM_X_WORDS = 19,
+};
+
+/* System events (AXVM_X_ADDR of AXVM_EXIT_SYSTEM_EVENT), ours: KVM's numbers differ across versions' headers. */
+enum axvm_system_event {
+    AXVM_EVENT_OTHER = 0,    /* wake-up, suspend, ... : not the end of the system */
+    AXVM_EVENT_SHUTDOWN = 1, /* PSCI SYSTEM_OFF, SBI SRST shutdown */
+    AXVM_EVENT_RESET = 2,    /* PSCI SYSTEM_RESET, SBI SRST reboot */
+    AXVM_EVENT_CRASH = 3,    /* the guest reported a crash */
 };
 
 /* Bits of AXVM_X_FLAGS. */

@@ -93,6 +93,14 @@ public sealed interface ExitReason {
 
     /** The guest asks to stop the whole system, or the vCPU cannot continue. */
     record SystemDown(Reason reason) implements ExitReason {
+        private static final SystemDown[] BY_REASON = {new SystemDown(Reason.POWER_OFF), new SystemDown(Reason.RESET),
+            new SystemDown(Reason.CRASH)};
+
+        /** The shared instance for {@code reason} (no allocation on the exit path). */
+        public static SystemDown of(Reason reason) {
+            return BY_REASON[reason.ordinal()];
+        }
+
         /** Why the system goes down. */
         public enum Reason {
             /** An orderly power-off (PSCI SYSTEM_OFF, SBI SRST shutdown, port 0x604 write of 0x2000). */

@@ -66,6 +66,26 @@ public final class Kvm implements AutoCloseable {
         return new Kvm(fd, device, version, mmapSize);
     }
 
+    /**
+     * Opens {@link #DEFAULT_DEVICE} and checks that KVM has every capability in {@code required}.
+     *
+     * @throws HypervisorUnavailableException naming the missing capabilities, or why the device cannot be used
+     */
+    public static Kvm openRequiring(java.util.Collection<KvmCapability> required) {
+        Kvm kvm = open();
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (KvmCapability cap : required) {
+            if (!kvm.has(cap)) {
+                missing.add(cap.name());
+            }
+        }
+        if (!missing.isEmpty()) {
+            kvm.close();
+            throw new HypervisorUnavailableException(kvm.device + ": KVM lacks " + String.join(", ", missing), null);
+        }
+        return kvm;
+    }
+
     private static String hint(int errno) {
         return switch (errno) {
             case Errno.ENOENT -> "; is the kvm module loaded (kvm_intel, kvm_amd) and virtualization enabled?";

@@ -103,9 +103,14 @@ public final class KvmExit {
         return address();
     }
 
-    /** SYSTEM_EVENT: KVM_SYSTEM_EVENT_* type (1 shutdown, 2 reset, 3 crash, ...). */
-    public long systemEventType() {
-        return address();
+    /** SYSTEM_EVENT: what the event means. */
+    public KvmSystemEvent systemEvent() {
+        return KvmSystemEvent.of(address());
+    }
+
+    /** SYSTEM_EVENT: KVM's own event type number, for diagnostics. */
+    public long rawSystemEventType() {
+        return data();
     }
 
     /** HYPERCALL: the call number. RISCV_SBI: the extension id. */

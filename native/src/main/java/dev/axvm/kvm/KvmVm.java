@@ -25,6 +25,8 @@ public final class KvmVm implements AutoCloseable {
     // The host memory behind each slot stays reachable while the guest can touch it.
     private final Map<Integer, MemorySegment> slots = new ConcurrentHashMap<>();
     private final List<KvmVcpu> vcpus = new ArrayList<>();
+    private final Map<Long, Integer> slotByGpa = new java.util.HashMap<>();
+    private int nextFreeSlot;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     KvmVm(int fd, int vcpuMmapSize) {
@@ -69,6 +71,34 @@ public final class KvmVm implements AutoCloseable {
         Shim.check(Shim.setMemory(fd(), slot, flags, gpa, size, host.address()),
                 String.format("KVM_SET_USER_MEMORY_REGION(slot %d, gpa 0x%x, size 0x%x)", slot, gpa, size));
         slots.put(slot, host);
+    }
+
+    /**
+     * Makes {@code host} the guest's memory at {@code gpa} in the next free slot (read-only slots
+     * turn guest writes into MMIO exits). The same requirements as {@link #setUserMemoryRegion}.
+     *
+     * @throws IllegalArgumentException when memory is already mapped at {@code gpa}
+     */
+    public synchronized void mapMemory(long gpa, MemorySegment host, boolean readOnly) {
+        if (slotByGpa.containsKey(gpa)) {
+            throw new IllegalArgumentException(String.format("memory is already mapped at GPA 0x%x", gpa));
+        }
+        int slot = nextFreeSlot++;
+        setUserMemoryRegion(slot, gpa, host, readOnly ? MEM_READONLY : 0);
+        slotByGpa.put(gpa, slot);
+    }
+
+    /**
+     * Removes the memory {@link #mapMemory} mapped at exactly {@code gpa}.
+     *
+     * @throws IllegalArgumentException when nothing is mapped there
+     */
+    public synchronized void unmapMemory(long gpa) {
+        Integer slot = slotByGpa.remove(gpa);
+        if (slot == null) {
+            throw new IllegalArgumentException(String.format("no memory is mapped at GPA 0x%x", gpa));
+        }
+        removeMemoryRegion(slot);
     }
 
     /** Removes a memory slot (KVM_SET_USER_MEMORY_REGION with size 0). */

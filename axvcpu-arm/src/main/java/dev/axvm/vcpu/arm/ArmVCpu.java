@@ -18,7 +18,6 @@ import dev.axvm.vcpu.VCpuException;
 import dev.axvm.vcpu.VCpuSetupConfig;
 import dev.axvm.vcpu.arm.internal.ArmShim;
 import dev.axvm.vcpu.arm.internal.SmcccCall;
-import dev.axvm.vcpu.arm.internal.SystemEvents;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -303,12 +302,13 @@ public final class ArmVCpu implements AxArchVCpu {
     }
 
     private ExitReason systemEvent(KvmExit e) {
-        ExitReason.SystemDown down = SystemEvents.of(e.systemEventType());
-        if (down == null) {
-            throw new VCpuException(String.format("vCPU %d: system event type %d that AxVM never enables, at PC 0x%x", vcpuId,
-                    e.systemEventType(), pc()));
-        }
-        return down;
+        return switch (e.systemEvent()) {
+            case SHUTDOWN -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.POWER_OFF);
+            case RESET -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.RESET);
+            case CRASH -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.CRASH);
+            case OTHER -> throw new VCpuException(String.format("vCPU %d: system event type %d that AxVM never enables, at %s",
+                    vcpuId, e.rawSystemEventType(), "PC 0x" + Long.toHexString(pc())));
+        };
     }
 
     private void loadCallRegisters() {

@@ -17,7 +17,6 @@ import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,11 +54,9 @@ public final class ArmVm implements ArchVm {
     private final ArmVmLayout layout;
     private final int vgicFd;
     private final boolean smcccFilter;
-    private final Map<Long, Integer> slotByGpa = new HashMap<>();
     private final List<ArmVCpu> vcpus = new ArrayList<>();
     private final Object irqchipLock = new Object();
     private volatile boolean irqchipReady;
-    private int nextSlot;
     private boolean closed;
 
     private ArmVm(int vmId, int vcpuCount, Kvm kvm, KvmVm vm, ArmVmLayout layout, int vgicFd, boolean smcccFilter) {
@@ -179,22 +176,13 @@ public final class ArmVm implements ArchVm {
     }
 
     @Override
-    public synchronized void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
-        if (slotByGpa.containsKey(gpa)) {
-            throw new IllegalArgumentException(String.format("RAM is already mapped at GPA 0x%x", gpa));
-        }
-        int slot = nextSlot++;
-        vm.setUserMemoryRegion(slot, gpa, host, flags.has(MappingFlags.WRITE_BIT) ? 0 : KvmVm.MEM_READONLY);
-        slotByGpa.put(gpa, slot);
+    public void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
+        vm.mapMemory(gpa, host, !flags.has(MappingFlags.WRITE_BIT));
     }
 
     @Override
-    public synchronized void unmapRam(long gpa) {
-        Integer slot = slotByGpa.remove(gpa);
-        if (slot == null) {
-            throw new IllegalArgumentException(String.format("no RAM is mapped at GPA 0x%x", gpa));
-        }
-        vm.removeMemoryRegion(slot);
+    public void unmapRam(long gpa) {
+        vm.unmapMemory(gpa);
     }
 
     /**

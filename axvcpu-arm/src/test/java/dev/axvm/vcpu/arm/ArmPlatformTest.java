@@ -2,13 +2,10 @@ package dev.axvm.vcpu.arm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.axvm.vcpu.ExitReason.SystemDown;
 import dev.axvm.vcpu.arm.internal.SmcccCall;
-import dev.axvm.vcpu.arm.internal.SystemEvents;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -85,15 +82,6 @@ class ArmPlatformTest {
         assertEquals(SmcccCall.OTHER, SmcccCall.of(0x1_0000));
         assertEquals(SmcccCall.OTHER, SmcccCall.of(0x8400_0008L), "SYSTEM_OFF stays KVM's");
         assertEquals(SmcccCall.HYPERCALL, SmcccCall.of(0xffff_ffff_0000_0042L), "KVM passes the low 32 bits of x0");
-    }
-
-    @Test
-    void systemEventsMapToAxVisorsReasons() {
-        assertEquals(new SystemDown(SystemDown.Reason.POWER_OFF), SystemEvents.of(1));
-        assertEquals(new SystemDown(SystemDown.Reason.RESET), SystemEvents.of(2));
-        assertEquals(new SystemDown(SystemDown.Reason.CRASH), SystemEvents.of(3));
-        assertNull(SystemEvents.of(4), "WAKEUP is not a system down");
-        assertNull(SystemEvents.of(0));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.axvm.addrspace.GuestPhysAddr;
 import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.addrspace.SegmentGuestMemory;
 import dev.axvm.kvm.KvmAvailability;
 import dev.axvm.kvm.internal.Platform;
 import dev.axvm.vcpu.EntryMode;
@@ -36,7 +37,7 @@ final class ArmTestGuests implements AutoCloseable {
     final ArmVm vm;
     final List<ArmVCpu> vcpus = new ArrayList<>();
     final ArmVCpu vcpu;
-    final FlatRam ram;
+    final SegmentGuestMemory ram;
 
     static void requireKvm() {
         assumeTrue(Platform.arch().equals("aarch64"), "aarch64 guests; this host is " + Platform.id());
@@ -52,7 +53,7 @@ final class ArmTestGuests implements AutoCloseable {
         vm = ArmVm.create(new ArchVmConfig(1, vcpuCount, irqchip));
         try {
             MemorySegment mem = arena.allocate(RAM_SIZE, 1 << 21);
-            ram = new FlatRam(mem, ArmPlatform.RAM_BASE);
+            ram = new SegmentGuestMemory(ArmPlatform.RAM_BASE, mem);
             byte[] image = image(guest);
             ram.write(ArmPlatform.KERNEL_LOAD, image, 0, image.length);
             vm.mapRam(ArmPlatform.RAM_BASE, mem, MappingFlags.RWX);

@@ -14,7 +14,6 @@ import dev.axvm.vcpu.spi.ArchVm;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,10 +44,8 @@ public final class RiscvVm implements ArchVm {
     private final KvmVm vm;
     private final boolean aiaOffered;
     private final boolean irqchipAsked;
-    private final Map<Long, Integer> slotByGpa = new HashMap<>();
     private final List<RiscvVCpu> vcpus = new ArrayList<>();
     private volatile SbiDebugConsole console;
-    private int nextSlot;
     private boolean closed;
 
     private RiscvVm(int vmId, int vcpuCount, Kvm kvm, KvmVm vm, boolean aiaOffered, boolean irqchipAsked) {
@@ -128,22 +125,13 @@ public final class RiscvVm implements ArchVm {
     }
 
     @Override
-    public synchronized void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
-        if (slotByGpa.containsKey(gpa)) {
-            throw new IllegalArgumentException(String.format("RAM is already mapped at GPA 0x%x", gpa));
-        }
-        int slot = nextSlot++;
-        vm.setUserMemoryRegion(slot, gpa, host, flags.has(MappingFlags.WRITE_BIT) ? 0 : KvmVm.MEM_READONLY);
-        slotByGpa.put(gpa, slot);
+    public void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
+        vm.mapMemory(gpa, host, !flags.has(MappingFlags.WRITE_BIT));
     }
 
     @Override
-    public synchronized void unmapRam(long gpa) {
-        Integer slot = slotByGpa.remove(gpa);
-        if (slot == null) {
-            throw new IllegalArgumentException(String.format("no RAM is mapped at GPA 0x%x", gpa));
-        }
-        vm.removeMemoryRegion(slot);
+    public void unmapRam(long gpa) {
+        vm.unmapMemory(gpa);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.axvm.addrspace.SegmentGuestMemory;
 import dev.axvm.vcpu.riscv.internal.DebugConsoleService;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
@@ -20,7 +21,7 @@ class DebugConsoleServiceTest {
     private static final int SIZE = 64 << 10;
 
     private Arena arena;
-    private FlatRam ram;
+    private SegmentGuestMemory ram;
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
     private final DebugConsoleService service = new DebugConsoleService(RiscvPlatform.UART_BASE);
     private byte[] input = new byte[0];
@@ -28,7 +29,7 @@ class DebugConsoleServiceTest {
     @BeforeEach
     void setUp() {
         arena = Arena.ofConfined();
-        ram = new FlatRam(arena.allocate(SIZE, 4096), BASE);
+        ram = new SegmentGuestMemory(BASE, arena.allocate(SIZE, 4096));
         service.setConsole(new SbiDebugConsole() {
             @Override
             public int write(byte[] bytes, int offset, int length) {

@@ -1,12 +1,9 @@
 package dev.axvm.vcpu.riscv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.axvm.vcpu.ExitReason.SystemDown;
 import dev.axvm.vcpu.riscv.internal.SbiCall;
-import dev.axvm.vcpu.riscv.internal.SystemEvents;
 import org.junit.jupiter.api.Test;
 
 /** The riscv64 machine's numbers and decodings, without KVM. */
@@ -27,14 +24,6 @@ class RiscvPlatformTest {
         assertEquals(0x0800_0000L, RiscvPlatform.SBI_EXT_AXVM_HVC & 0xff00_0000L);
         assertEquals(RiscvPlatform.SBI_EXT_AXVISOR_HVC, RiscvPlatform.SBI_EXT_AXVM_HVC & 0x00ff_ffffL);
         assertEquals("HVC", new String(new byte[] {0x48, 0x56, 0x43}, java.nio.charset.StandardCharsets.US_ASCII));
-    }
-
-    @Test
-    void systemEventsMapToAxVisorsReasons() {
-        assertEquals(new SystemDown(SystemDown.Reason.POWER_OFF), SystemEvents.of(1));
-        assertEquals(new SystemDown(SystemDown.Reason.RESET), SystemEvents.of(2));
-        assertEquals(new SystemDown(SystemDown.Reason.CRASH), SystemEvents.of(3));
-        assertNull(SystemEvents.of(5), "SUSPEND is not a system down");
     }
 
     @Test

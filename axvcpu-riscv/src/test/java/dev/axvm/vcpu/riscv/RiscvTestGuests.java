@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.axvm.addrspace.GuestPhysAddr;
 import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.addrspace.SegmentGuestMemory;
 import dev.axvm.kvm.KvmAvailability;
 import dev.axvm.kvm.internal.Platform;
 import dev.axvm.vcpu.EntryMode;
@@ -37,7 +38,7 @@ final class RiscvTestGuests implements AutoCloseable {
     final RiscvVm vm;
     final List<RiscvVCpu> vcpus = new ArrayList<>();
     final RiscvVCpu vcpu;
-    final FlatRam ram;
+    final SegmentGuestMemory ram;
 
     static void requireKvm() {
         assumeTrue(Platform.arch().equals("riscv64"), "riscv64 guests; this host is " + Platform.id());
@@ -53,7 +54,7 @@ final class RiscvTestGuests implements AutoCloseable {
         vm = RiscvVm.create(new ArchVmConfig(1, vcpuCount, irqchip));
         try {
             MemorySegment mem = arena.allocate(RAM_SIZE, 1 << 21);
-            ram = new FlatRam(mem, RiscvPlatform.RAM_BASE);
+            ram = new SegmentGuestMemory(RiscvPlatform.RAM_BASE, mem);
             byte[] image = image(guest);
             ram.write(RiscvPlatform.KERNEL_LOAD, image, 0, image.length);
             vm.mapRam(RiscvPlatform.RAM_BASE, mem, MappingFlags.RWX);

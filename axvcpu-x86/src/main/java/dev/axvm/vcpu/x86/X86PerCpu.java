@@ -6,7 +6,6 @@ import dev.axvm.kvm.KvmAvailability;
 import dev.axvm.kvm.KvmCapability;
 import dev.axvm.vcpu.AxArchPerCpu;
 import dev.axvm.vcpu.HardwareUnsupportedException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,19 +33,9 @@ public final class X86PerCpu implements AxArchPerCpu {
         }
         Kvm opened;
         try {
-            opened = Kvm.open();
+            opened = Kvm.openRequiring(REQUIRED);
         } catch (HypervisorUnavailableException e) {
             throw new HardwareUnsupportedException("CPU " + cpuId + ": " + e.getMessage(), e);
-        }
-        List<String> missing = new ArrayList<>();
-        for (KvmCapability cap : REQUIRED) {
-            if (!opened.has(cap)) {
-                missing.add(cap.name());
-            }
-        }
-        if (!missing.isEmpty()) {
-            opened.close();
-            throw new HardwareUnsupportedException("CPU " + cpuId + ": KVM lacks " + String.join(", ", missing), null);
         }
         kvm = opened;
         description = "KVM API " + opened.apiVersion() + " on " + KvmAvailability.virtualizationExtension()

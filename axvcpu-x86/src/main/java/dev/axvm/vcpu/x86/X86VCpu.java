@@ -203,7 +203,7 @@ public final class X86VCpu implements AxArchVCpu {
             case HLT -> ExitReason.Halt.INSTANCE;
             case INTR -> interrupted();
             case IRQ_WINDOW_OPEN -> null;
-            case SHUTDOWN -> new ExitReason.SystemDown(ExitReason.SystemDown.Reason.CRASH);
+            case SHUTDOWN -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.CRASH);
             case FAIL_ENTRY -> new ExitReason.FailEntry(e.failEntryReason());
             case SYSTEM_EVENT -> systemEvent(e);
             case HYPERCALL -> kvmHypercall(e);
@@ -229,7 +229,7 @@ public final class X86VCpu implements AxArchVCpu {
         boolean write = e.isWrite();
         if (write && count == 1) {
             if (port == X86Ports.POWER && size >= 2 && (e.data() & 0xffff) == X86Ports.POWER_OFF_VALUE) {
-                return new ExitReason.SystemDown(ExitReason.SystemDown.Reason.POWER_OFF);
+                return ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.POWER_OFF);
             }
             if (port == X86Ports.HYPERCALL) {
                 return hypercall();
@@ -367,9 +367,9 @@ public final class X86VCpu implements AxArchVCpu {
         } else if (function == X86Ports.CPU_OFF) {
             return new ExitReason.CpuDown(0);
         } else if (function == X86Ports.SYSTEM_OFF) {
-            return new ExitReason.SystemDown(ExitReason.SystemDown.Reason.POWER_OFF);
+            return ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.POWER_OFF);
         } else if (function == X86Ports.SYSTEM_RESET) {
-            return new ExitReason.SystemDown(ExitReason.SystemDown.Reason.RESET);
+            return ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.RESET);
         }
         setReturnValue(-1);
         return null;
@@ -381,10 +381,13 @@ public final class X86VCpu implements AxArchVCpu {
     }
 
     private ExitReason systemEvent(KvmExit e) {
-        long type = e.systemEventType();
-        ExitReason.SystemDown.Reason reason = type == 2 ? ExitReason.SystemDown.Reason.RESET
-                : type == 1 ? ExitReason.SystemDown.Reason.POWER_OFF : ExitReason.SystemDown.Reason.CRASH;
-        return new ExitReason.SystemDown(reason);
+        return switch (e.systemEvent()) {
+            case SHUTDOWN -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.POWER_OFF);
+            case RESET -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.RESET);
+            case CRASH -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.CRASH);
+            case OTHER -> throw new VCpuException(String.format("vCPU %d: system event type %d that AxVM never enables, at %s",
+                    vcpuId, e.rawSystemEventType(), "RIP 0x" + Long.toHexString(rip())));
+        };
     }
 
     private VCpuException internalError(KvmExit e) {

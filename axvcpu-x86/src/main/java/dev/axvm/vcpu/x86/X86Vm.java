@@ -15,7 +15,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +42,7 @@ public final class X86Vm implements ArchVm {
     private final KvmVm vm;
     private final boolean irqchip;
     private final List<CpuidEntry> supportedCpuid;
-    private final Map<Long, Integer> slotByGpa = new HashMap<>();
     private final List<X86VCpu> vcpus = new ArrayList<>();
-    private int nextSlot;
     private boolean closed;
 
     private X86Vm(int vmId, Kvm kvm, KvmVm vm, boolean irqchip, List<CpuidEntry> supportedCpuid) {
@@ -120,22 +117,13 @@ public final class X86Vm implements ArchVm {
     }
 
     @Override
-    public synchronized void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
-        if (slotByGpa.containsKey(gpa)) {
-            throw new IllegalArgumentException(String.format("RAM is already mapped at GPA 0x%x", gpa));
-        }
-        int slot = nextSlot++;
-        vm.setUserMemoryRegion(slot, gpa, host, flags.has(MappingFlags.WRITE_BIT) ? 0 : KvmVm.MEM_READONLY);
-        slotByGpa.put(gpa, slot);
+    public void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
+        vm.mapMemory(gpa, host, !flags.has(MappingFlags.WRITE_BIT));
     }
 
     @Override
-    public synchronized void unmapRam(long gpa) {
-        Integer slot = slotByGpa.remove(gpa);
-        if (slot == null) {
-            throw new IllegalArgumentException(String.format("no RAM is mapped at GPA 0x%x", gpa));
-        }
-        vm.removeMemoryRegion(slot);
+    public void unmapRam(long gpa) {
+        vm.unmapMemory(gpa);
     }
 
     @Override

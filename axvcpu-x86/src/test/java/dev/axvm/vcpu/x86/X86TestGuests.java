@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.axvm.addrspace.GuestPhysAddr;
 import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.addrspace.SegmentGuestMemory;
 import dev.axvm.kvm.KvmAvailability;
 import dev.axvm.kvm.internal.Platform;
 import dev.axvm.vcpu.EntryMode;
@@ -33,7 +34,7 @@ final class X86TestGuests implements AutoCloseable {
     final Arena arena = Arena.ofShared();
     final X86Vm vm;
     final X86VCpu vcpu;
-    final FlatRam ram;
+    final SegmentGuestMemory ram;
 
     static void requireKvm() {
         assumeTrue(Platform.arch().equals("x86_64"), "x86_64 guests; this host is " + Platform.id());
@@ -49,7 +50,7 @@ final class X86TestGuests implements AutoCloseable {
         vm = X86Vm.create(new ArchVmConfig(1, 1, irqchip));
         try {
             MemorySegment mem = arena.allocate(RAM_SIZE, 1 << 21);
-            ram = new FlatRam(mem);
+            ram = new SegmentGuestMemory(0, mem);
             byte[] image = image(guest);
             ram.write(LOAD_ADDRESS, image, 0, image.length);
             vm.mapRam(0, mem, MappingFlags.RWX);
