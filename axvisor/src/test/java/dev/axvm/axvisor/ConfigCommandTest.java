@@ -42,14 +42,15 @@ class ConfigCommandTest {
         return s.isEmpty() ? List.of() : List.of(s.split("\n", -1)).subList(0, s.split("\n", -1).length - (s.endsWith("\n") ? 1 : 0));
     }
 
+    /** AxVisor's configs: the repository's copies in testdata/ (axvmconfig's tests check them against the originals). */
     private static Path axvisorConfigs() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared").resolve("axvisor-configs");
+            Path candidate = p.resolve("testdata").resolve("axvisor-configs");
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("AxVisor's configs not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("AxVisor's configs not found in testdata/ above " + Path.of("").toAbsolutePath());
     }
 
     private static void assertNoStackTrace(Run r) {

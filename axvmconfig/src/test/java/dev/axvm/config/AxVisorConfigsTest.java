@@ -19,6 +19,19 @@ import org.junit.jupiter.api.TestFactory;
 class AxVisorConfigsTest {
 
     @Test
+    void theRepositorysCopiesEqualTheWorkspaceOriginalsWhenTheyAreThere() throws java.io.IOException {
+        java.util.Optional<java.nio.file.Path> originals = AxVisorConfigs.originals();
+        org.junit.jupiter.api.Assumptions.assumeTrue(originals.isPresent(),
+                "no shared/axvisor-configs beside this checkout; the copies in testdata/ are used alone");
+        for (java.nio.file.Path original : java.nio.file.Files.list(originals.get())
+                .filter(p -> p.toString().endsWith(".toml")).toList()) {
+            java.nio.file.Path copy = AxVisorConfigs.file(original.getFileName().toString());
+            assertEquals(java.nio.file.Files.readString(original), java.nio.file.Files.readString(copy),
+                    copy + " differs from " + original);
+        }
+    }
+
+    @Test
     void allTwentyAxVisorFilesAreThere() {
         assertEquals(20, AxVisorConfigs.files().size(), AxVisorConfigs.directory().toString());
     }
