@@ -5,6 +5,26 @@
 
 XA_SMOKE_MAIN=dev.axvm.crossarch.KvmSmokeScenarios
 XA_JUNIT_MAIN=org.junit.platform.console.ConsoleLauncher
+XA_APP_MAIN=dev.axvm.axvisor.Main
+
+# Sets XA_RUN_JARS to the axvisor app: axvisor/target/axvisor.jar and its libraries in lib/ (the
+# shims for every architecture, the three backends, the scenario guests). Builds it, as bin/axvisor
+# does, when it is missing or older than the sources; then checks that it carries the shim and the
+# scenario guests for architecture $1, which need that architecture's cross compiler.
+xa_app_jars() { # $1 arch
+  local arch=$1 app="$XA_ROOT/axvisor/target/axvisor.jar" lib="$XA_ROOT/axvisor/target/lib" cross
+  if [ ! -f "$app" ] || [ -n "$(cd "$XA_ROOT" && find pom.xml ./*/pom.xml ./*/src native/Makefile native/guests examples \
+       -newer "$app" -print -quit 2>/dev/null)" ]; then
+    xa_say "building the axvisor app (first run or changed sources; tests skipped)"
+    (cd "$XA_ROOT" && ./mvnw -q -B -ntp -DskipTests package -pl axvisor -am) >&2 || xa_die "axvisor build failed"
+  fi
+  cross=gcc-$arch-linux-gnu
+  "$JAVA_HOME/bin/jar" --list --file "$lib/native.jar" | grep -qx "META-INF/native/linux-$arch/libaxvm.so" \
+    || xa_die "$lib/native.jar has no META-INF/native/linux-$arch/libaxvm.so: install $cross and rebuild the app (touch native/Makefile)"
+  "$JAVA_HOME/bin/jar" --list --file "$lib/native-guests.jar" | grep -qx "guests/$arch/scenario-console.bin" \
+    || xa_die "$lib/native-guests.jar has no guests/$arch/scenario-*.bin: install $cross and rebuild the app (touch native/Makefile)"
+  XA_RUN_JARS=("$app" "$lib"/*.jar)
+}
 
 # Sets XA_RUN_JARS to the native jar (built when missing), slf4j-api and the compiled smoke
 # scenarios. (Globals, not output: a failure in a command substitution would not stop the run.)

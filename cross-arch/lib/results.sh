@@ -1,6 +1,7 @@
 # Sourced by bin/cross-arch-test: turns what came back from one guest run into per-scenario
 # verdicts. A scenario is either a line "AXVM-SCENARIO PASS|FAIL <name> <detail>" that the
-# program printed, or a test case of a JUnit XML report in out/junit/. Whatever prevents a run
+# program printed — or "AXVM-SCENARIO PASS|FAIL <arch> <name>: <detail>", the form of `axvisor
+# selftest`, whose <arch> must be the guest's — or a test case of a JUnit XML report in out/junit/. Whatever prevents a run
 # from reporting (time-out, no exit status, a non-zero exit without a failed scenario, no
 # scenario at all) counts as one failed scenario of its own, so that it can never pass silently.
 
@@ -23,6 +24,19 @@ xa_collect() { # $1 arch, $2 out dir, $3 console log, $4 QEMU status, $5 time li
   fi
   while read -r verdict name detail; do
     [ -n "$verdict" ] || continue
+    case "$name" in
+      x86_64|aarch64|riscv64) # the arch-qualified form: "<arch> <name>: <detail>"
+        local said=$name
+        name=${detail%%[[:space:]]*}
+        detail=${detail#"$name"}
+        detail=${detail#"${detail%%[![:space:]]*}"}
+        name=${name%:}
+        if [ "$said" != "$arch" ]; then
+          verdict=FAIL
+          detail="reported for $said, but the guest is $arch: $detail"
+        fi
+        ;;
+    esac
     xa_verdict "$verdict" "$arch" "$name" "$detail"
     count=$((count + 1))
     [ "$verdict" = FAIL ] && fails=$((fails + 1))
