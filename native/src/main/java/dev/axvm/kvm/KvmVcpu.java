@@ -2,6 +2,7 @@ package dev.axvm.kvm;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
+import dev.axvm.kvm.internal.Errno;
 import dev.axvm.kvm.internal.ExitRecord;
 import dev.axvm.kvm.internal.Shim;
 import java.lang.foreign.Arena;
@@ -25,7 +26,7 @@ public final class KvmVcpu implements AutoCloseable {
     private final KvmExit exit;
     private final AtomicInteger inRun = new AtomicInteger();
     private volatile boolean closed;
-    private volatile int threadId;
+    private final AtomicInteger threadId = new AtomicInteger();
 
     KvmVcpu(int id, int fd, int mmapSize) {
         if (Shim.SHIM_EXIT_WORDS != ExitRecord.WORDS) {
@@ -91,12 +92,12 @@ public final class KvmVcpu implements AutoCloseable {
      * it. Call it on the vCPU thread before the first {@link #run()}.
      */
     public void bindCurrentThread() {
-        threadId = Shim.check(Shim.threadPrepare(), "bind vCPU " + id + " to thread");
+        threadId.set(Shim.check(Shim.threadPrepare(), "bind vCPU " + id + " to thread"));
     }
 
     /** Forgets the bound thread; later kicks only set the immediate-exit flag. */
     public void unbindThread() {
-        threadId = 0;
+        threadId.set(0);
     }
 
     /**
@@ -130,8 +131,14 @@ public final class KvmVcpu implements AutoCloseable {
         if (closed) {
             return;
         }
-        int rc = Shim.kick(runArea, threadId);
-        if (rc < 0) {
+        int tid = threadId.get();
+        int rc = Shim.kick(runArea, tid);
+        if (rc == -Errno.ESRCH) {
+            // The bound thread has ended without unbinding, so it is not in the guest: the flag
+            // already set is the whole kick. Forget the thread so that no later kick signals
+            // whichever thread reuses its id.
+            threadId.compareAndSet(tid, 0);
+        } else if (rc < 0) {
             throw new KvmException("kick vCPU " + id, -rc);
         }
     }
@@ -150,7 +157,7 @@ public final class KvmVcpu implements AutoCloseable {
         closed = true;
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         while (inRun.get() > 0) {
-            Shim.kick(runArea, threadId);
+            Shim.kick(runArea, threadId.get());
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("vCPU " + id + " is still running after a kick; close it after its thread stops");
             }

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.axvm.kvm.internal.Platform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +65,40 @@ class FirstGuestKvmTest {
                 Thread.sleep(1);
             }
             assertEquals(KvmExitKind.INTR, result.get(1, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void kickAfterTheBoundThreadEndedStillStopsTheNextEntry() throws Exception {
+        try (Arena arena = Arena.ofConfined(); Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm()) {
+            ResetVectorGuest.install(arena, vm, "reset-vector-spin");
+            KvmVcpu vcpu = vm.createVcpu(0);
+            AtomicReference<Path> task = new AtomicReference<>();
+            Thread bound = Thread.ofPlatform().start(() -> {
+                vcpu.bindCurrentThread();
+                task.set(Path.of("/proc/self/task").resolve(threadSelf().getFileName()));
+            });
+            bound.join();
+            // join() returns when the Java thread is done; the kernel task may linger a moment longer.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (Files.exists(task.get()) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertFalse(Files.exists(task.get()), "the bound thread's task is gone");
+            vcpu.kick(); // the thread's id names no thread now: not an error, the flag does the work
+            vcpu.kick();
+            CompletableFuture<KvmExitKind> result = CompletableFuture.supplyAsync(() -> vcpu.run().kind(),
+                    r -> Thread.ofPlatform().daemon().start(r));
+            assertEquals(KvmExitKind.INTR, result.get(5, TimeUnit.SECONDS), "the spinning guest never ran");
+        }
+    }
+
+    /** This thread's kernel task, as /proc names it ("<pid>/task/<tid>"). */
+    private static Path threadSelf() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/thread-self"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

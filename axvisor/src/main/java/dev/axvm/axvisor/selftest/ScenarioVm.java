@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -78,23 +77,19 @@ final class ScenarioVm {
             lines.attach(vm);
             vm.boot();
             fromBoot = vm.vcpuCount() > 1 && vm.isStarted(1);
-            CountDownLatch runnersReturned = new CountDownLatch(vm.vcpuCount());
-            CountDownLatch threadsMayEnd = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < vm.vcpuCount(); i++) {
                 VcpuRunner runner = new VcpuRunner(vm, i, hypercalls, false);
                 // Daemon threads: a vCPU stuck in the kernel must not keep the JVM alive after the verdict.
                 threads.add(Thread.ofPlatform().name(VcpuRunner.threadName(vm.id(), i)).daemon()
                         .uncaughtExceptionHandler((t, e) -> threadFailures.add(t.getName() + " died with " + e))
-                        .start(() -> runUntilAllReturned(runner, runnersReturned, threadsMayEnd)));
+                        .start(runner));
             }
             inTime = vm.awaitStopped(limit.toNanos(), TimeUnit.NANOSECONDS);
             if (!inTime) {
                 vm.shutdown();
                 vm.awaitStopped(WIND_DOWN_SECONDS, TimeUnit.SECONDS);
             }
-            runnersReturned.await(WIND_DOWN_SECONDS, TimeUnit.SECONDS);
-            threadsMayEnd.countDown();
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(WIND_DOWN_SECONDS));
                 if (t.isAlive()) {
@@ -108,33 +103,5 @@ final class ScenarioVm {
         return new GuestRun(machine, kernel, limit, inTime, cause == null ? StopCause.crash("no stop cause recorded") : cause,
                 status, console.text(), device.events(), device.dropped(), hypercalls.calls(), fromBoot, stillRunning,
                 List.copyOf(threadFailures), unhandled, hal.liveFrames());
-    }
-
-    /**
-     * Runs one vCPU's {@link VcpuRunner}, then keeps its thread alive until every runner of the VM
-     * has returned. AxVM leaves a vCPU bound to the thread that ran it, and the vCPU that stops
-     * the VM kicks every vCPU after the others may already have left {@code runVcpu}: a kick
-     * aimed at a thread that has ended fails with ESRCH and kills the stopping thread (see
-     * AxVM.stop and kickAll). Ending the threads together keeps that race out of the verdict;
-     * any other uncaught exception in a vCPU thread still fails the scenario.
-     */
-    private static void runUntilAllReturned(VcpuRunner runner, CountDownLatch runnersReturned, CountDownLatch mayEnd) {
-        try {
-            runner.run();
-        } finally {
-            runnersReturned.countDown();
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    mayEnd.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

@@ -4,6 +4,8 @@ package dev.axvm.kvm.internal;
 public final class Errno {
     /** No such file or directory. */
     public static final int ENOENT = 2;
+    /** No such process (or thread). */
+    public static final int ESRCH = 3;
     /** Permission denied. */
     public static final int EACCES = 13;
     /** No such device. */
