@@ -6,6 +6,8 @@
 XA_SMOKE_MAIN=dev.axvm.crossarch.KvmSmokeScenarios
 XA_JUNIT_MAIN=org.junit.platform.console.ConsoleLauncher
 XA_APP_MAIN=dev.axvm.axvisor.Main
+XA_JOB_FILES=() # more files for the job, "source=path in the job"
+XA_EXPECT=""    # a line the program must print (for programs that report no scenarios)
 
 # Sets XA_RUN_JARS to the axvisor app: axvisor/target/axvisor.jar and its libraries in lib/ (the
 # shims for every architecture, the three backends, the scenario guests). Builds it, as bin/axvisor
@@ -13,17 +15,25 @@ XA_APP_MAIN=dev.axvm.axvisor.Main
 # scenario guests for architecture $1, which need that architecture's cross compiler.
 xa_app_jars() { # $1 arch
   local arch=$1 app="$XA_ROOT/axvisor/target/axvisor.jar" lib="$XA_ROOT/axvisor/target/lib" cross
-  if [ ! -f "$app" ] || [ -n "$(cd "$XA_ROOT" && find pom.xml ./*/pom.xml ./*/src native/Makefile native/guests examples \
-       -newer "$app" -print -quit 2>/dev/null)" ]; then
-    xa_say "building the axvisor app (first run or changed sources; tests skipped)"
-    (cd "$XA_ROOT" && ./mvnw -q -B -ntp -DskipTests package -pl axvisor -am) >&2 || xa_die "axvisor build failed"
-  fi
+  . "$XA_ROOT/bin/lib/app.sh"
+  axvm_build_app_if_stale "$XA_ROOT" || xa_die "axvisor build failed"
   cross=gcc-$arch-linux-gnu
   "$JAVA_HOME/bin/jar" --list --file "$lib/native.jar" | grep -qx "META-INF/native/linux-$arch/libaxvm.so" \
     || xa_die "$lib/native.jar has no META-INF/native/linux-$arch/libaxvm.so: install $cross and rebuild the app (touch native/Makefile)"
   "$JAVA_HOME/bin/jar" --list --file "$lib/native-guests.jar" | grep -qx "guests/$arch/scenario-console.bin" \
     || xa_die "$lib/native-guests.jar has no guests/$arch/scenario-*.bin: install $cross and rebuild the app (touch native/Makefile)"
   XA_RUN_JARS=("$app" "$lib"/*.jar)
+}
+
+# The example VM of architecture $1 (examples/hello-$1.toml and its guest, built with the app):
+# sets XA_JOB_FILES to stage them under examples/ in the job, and XA_EXPECT to the greeting that
+# must reach the console.
+xa_example() { # $1 arch
+  local arch=$1 toml="$XA_ROOT/examples/hello-$1.toml" bin="$XA_ROOT/examples/target/hello-$1.bin"
+  [ -f "$toml" ] || xa_die "no example for $arch: $toml is missing"
+  [ -f "$bin" ] || xa_die "$bin is missing: install gcc-$arch-linux-gnu and rebuild the app (touch examples/Makefile)"
+  XA_JOB_FILES=("$toml=examples/hello-$arch.toml" "$bin=examples/target/hello-$arch.bin")
+  XA_EXPECT="Hello from a real $arch guest on KVM, driven by Java!"
 }
 
 # Sets XA_RUN_JARS to the native jar (built when missing), slf4j-api and the compiled smoke
@@ -94,6 +104,11 @@ xa_write_job() {
     [ -e "$job/$base" ] && xa_die "two jars named $base on the class path"
     cp -p "$jar" "$job/$base"
     cp="${cp:+$cp:}/mnt/job/$base"
+  done
+  local pair
+  for pair in "${XA_JOB_FILES[@]}"; do # "source=path in the job"
+    mkdir -p "$(dirname "$job/${pair#*=}")"
+    cp -p "${pair%%=*}" "$job/${pair#*=}"
   done
   local java="/usr/lib/jvm/java-25-openjdk-$XA_DEBARCH/bin/java" words="" w
   for w in "$java" "${XA_JVM_OPTIONS[@]}" -cp "$cp" "$XA_MAIN" "${XA_PROGRAM_ARGS[@]}"; do
