@@ -4,12 +4,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.axvm.addrspace.AccessWidth;
 import dev.axvm.addrspace.GuestPhysAddr;
-import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.kvm.KvmException;
 import dev.axvm.kvm.KvmExit;
 import dev.axvm.kvm.KvmVcpu;
 import dev.axvm.kvm.internal.Shim;
-import dev.axvm.vcpu.AxArchVCpu;
 import dev.axvm.vcpu.DeviceAccessHandler;
 import dev.axvm.vcpu.EntryMode;
 import dev.axvm.vcpu.ExitReason;
@@ -18,6 +16,7 @@ import dev.axvm.vcpu.VCpuException;
 import dev.axvm.vcpu.VCpuSetupConfig;
 import dev.axvm.vcpu.arm.internal.ArmShim;
 import dev.axvm.vcpu.arm.internal.SmcccCall;
+import dev.axvm.vcpu.spi.ExitLoopVCpu;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -46,7 +45,7 @@ import java.util.Objects;
  * KVM serves WFI, the timer, PSCI_VERSION/AFFINITY_INFO and (before Linux 6.4) CPU_ON/CPU_OFF
  * itself.
  */
-public final class ArmVCpu implements AxArchVCpu {
+public final class ArmVCpu extends ExitLoopVCpu {
     private static final int ERRNO_ENOSYS = 38;
     private static final int CALL_REGS = 7;
 
@@ -61,12 +60,11 @@ public final class ArmVCpu implements AxArchVCpu {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment words;
     private volatile boolean stopRequested;
-    private GuestPhysAddr entry = GuestPhysAddr.of(ArmPlatform.KERNEL_LOAD);
-    private HostPhysAddr nestedRoot = HostPhysAddr.of(0);
     private LastExit lastExit = LastExit.NONE;
     private boolean powerOnPending;
 
     ArmVCpu(ArmVm vm, KvmVcpu kvm, VCpuCreateConfig config, boolean poweredOff) {
+        super(GuestPhysAddr.of(ArmPlatform.KERNEL_LOAD));
         this.vm = vm;
         this.kvm = kvm;
         this.exit = kvm.exit();
@@ -101,21 +99,6 @@ public final class ArmVCpu implements AxArchVCpu {
         return mpidr;
     }
 
-    /** The nested-page-table root recorded by {@link #setNestedRoot} (KVM builds its own stage 2). */
-    public HostPhysAddr nestedRoot() {
-        return nestedRoot;
-    }
-
-    @Override
-    public void setEntry(GuestPhysAddr entry) {
-        this.entry = Objects.requireNonNull(entry);
-    }
-
-    @Override
-    public void setNestedRoot(HostPhysAddr root) {
-        this.nestedRoot = Objects.requireNonNull(root);
-    }
-
     /**
      * EL1h with D, A, I, F masked, PC at the entry, x0 = {@code config.bootArgument()} (the DTB
      * address; a secondary's context id). For a vCPU created powered off this is how the VM
@@ -130,7 +113,7 @@ public final class ArmVCpu implements AxArchVCpu {
             throw new IllegalArgumentException("vCPU " + vcpuId + ": aarch64 starts in EL1h; entry mode " + config.mode()
                     + " is x86's");
         }
-        setBootState(entry.value(), config.bootArgument());
+        setBootState(entry().value(), config.bootArgument());
         if (initFlags != 0 && vm.cpuOnForwarded()) {
             powerOnPending = true;
         }
@@ -157,7 +140,7 @@ public final class ArmVCpu implements AxArchVCpu {
         }
         init();
         setRegister(ArmRegister.MPIDR_EL1, mpidr);
-        entry = GuestPhysAddr.of(entryPoint);
+        setEntry(GuestPhysAddr.of(entryPoint));
         setBootState(entryPoint, context);
         powerOnPending = true;
     }
@@ -182,29 +165,9 @@ public final class ArmVCpu implements AxArchVCpu {
         kvm.unbindThread();
     }
 
-    @Override
-    public ExitReason run(DeviceAccessHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        for (;;) {
-            ExitReason r = enterGuest(handler);
-            if (r != null) {
-                return r;
-            }
-        }
-    }
-
-    @Override
-    public ExitReason run() {
-        for (;;) {
-            ExitReason r = enterGuest(null);
-            if (r != null) {
-                return r;
-            }
-        }
-    }
-
     /** One KVM_RUN; returns the exit for the caller, or null when it was handled here. */
-    private ExitReason enterGuest(DeviceAccessHandler handler) {
+    @Override
+    protected ExitReason enterGuest(DeviceAccessHandler handler) {
         vm.ensureIrqchipReady();
         if (powerOnPending) {
             Shim.check(ArmShim.setMpState(kvm.fd(), ArmShim.MP_STATE_RUNNABLE), "KVM_SET_MP_STATE(vCPU " + vcpuId + ", RUNNABLE)");

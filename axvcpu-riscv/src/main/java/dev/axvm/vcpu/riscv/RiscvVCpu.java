@@ -5,12 +5,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.axvm.addrspace.AccessWidth;
 import dev.axvm.addrspace.GuestMemory;
 import dev.axvm.addrspace.GuestPhysAddr;
-import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.kvm.KvmException;
 import dev.axvm.kvm.KvmExit;
 import dev.axvm.kvm.KvmVcpu;
 import dev.axvm.kvm.internal.Shim;
-import dev.axvm.vcpu.AxArchVCpu;
 import dev.axvm.vcpu.DeviceAccessHandler;
 import dev.axvm.vcpu.EntryMode;
 import dev.axvm.vcpu.ExitReason;
@@ -20,6 +18,7 @@ import dev.axvm.vcpu.VCpuSetupConfig;
 import dev.axvm.vcpu.riscv.internal.DebugConsoleService;
 import dev.axvm.vcpu.riscv.internal.RiscvShim;
 import dev.axvm.vcpu.riscv.internal.SbiCall;
+import dev.axvm.vcpu.spi.ExitLoopVCpu;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -46,7 +45,7 @@ import java.util.Objects;
  * </ul>
  * KVM serves WFI, the timer, IPIs, remote fences and HSM itself.
  */
-public final class RiscvVCpu implements AxArchVCpu {
+public final class RiscvVCpu extends ExitLoopVCpu {
     private enum LastExit { NONE, MMIO_READ, SBI }
 
     private final KvmVcpu kvm;
@@ -58,13 +57,12 @@ public final class RiscvVCpu implements AxArchVCpu {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment word;
     private volatile boolean stopRequested;
-    private GuestPhysAddr entry = GuestPhysAddr.of(RiscvPlatform.KERNEL_LOAD);
-    private HostPhysAddr nestedRoot = HostPhysAddr.of(0);
     private GuestMemory memory;
     private LastExit lastExit = LastExit.NONE;
     private long sbiA1;
 
     RiscvVCpu(KvmVcpu kvm, VCpuCreateConfig config) {
+        super(GuestPhysAddr.of(RiscvPlatform.KERNEL_LOAD));
         this.kvm = kvm;
         this.exit = kvm.exit();
         this.vcpuId = config.vcpuId();
@@ -90,11 +88,6 @@ public final class RiscvVCpu implements AxArchVCpu {
         return debugConsoleEnabled;
     }
 
-    /** The nested-page-table root recorded by {@link #setNestedRoot} (KVM builds its own G-stage tables). */
-    public HostPhysAddr nestedRoot() {
-        return nestedRoot;
-    }
-
     /** Sends this vCPU's DBCN calls to {@code console} (null: the platform UART through the device handler). */
     public void setDebugConsole(SbiDebugConsole console) {
         debugConsole.setConsole(console);
@@ -106,16 +99,6 @@ public final class RiscvVCpu implements AxArchVCpu {
      */
     public boolean sbiExtensionEnabled(int index) {
         return Shim.check(RiscvShim.sbiExtGet(kvm.fd(), index), "KVM_GET_ONE_REG(SBI extension " + index + ")") == 1;
-    }
-
-    @Override
-    public void setEntry(GuestPhysAddr entry) {
-        this.entry = Objects.requireNonNull(entry);
-    }
-
-    @Override
-    public void setNestedRoot(HostPhysAddr root) {
-        this.nestedRoot = Objects.requireNonNull(root);
     }
 
     /**
@@ -132,7 +115,7 @@ public final class RiscvVCpu implements AxArchVCpu {
                     + " is x86's");
         }
         this.memory = config.memory();
-        setRegister(RiscvRegister.PC, entry.value());
+        setRegister(RiscvRegister.PC, entry().value());
         setRegister(RiscvRegister.A0, hartId);
         setRegister(RiscvRegister.A1, config.bootArgument());
     }
@@ -156,29 +139,9 @@ public final class RiscvVCpu implements AxArchVCpu {
         kvm.unbindThread();
     }
 
-    @Override
-    public ExitReason run(DeviceAccessHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        for (;;) {
-            ExitReason r = enterGuest(handler);
-            if (r != null) {
-                return r;
-            }
-        }
-    }
-
-    @Override
-    public ExitReason run() {
-        for (;;) {
-            ExitReason r = enterGuest(null);
-            if (r != null) {
-                return r;
-            }
-        }
-    }
-
     /** One KVM_RUN; returns the exit for the caller, or null when it was handled here. */
-    private ExitReason enterGuest(DeviceAccessHandler handler) {
+    @Override
+    protected ExitReason enterGuest(DeviceAccessHandler handler) {
         lastExit = LastExit.NONE;
         KvmExit e;
         try {

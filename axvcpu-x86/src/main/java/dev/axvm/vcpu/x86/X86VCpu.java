@@ -8,18 +8,17 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import dev.axvm.addrspace.AccessWidth;
 import dev.axvm.addrspace.GuestPhysAddr;
-import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.addrspace.Port;
 import dev.axvm.kvm.KvmException;
 import dev.axvm.kvm.KvmExit;
 import dev.axvm.kvm.KvmVcpu;
 import dev.axvm.kvm.internal.Shim;
-import dev.axvm.vcpu.AxArchVCpu;
 import dev.axvm.vcpu.DeviceAccessHandler;
 import dev.axvm.vcpu.ExitReason;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.VCpuException;
 import dev.axvm.vcpu.VCpuSetupConfig;
+import dev.axvm.vcpu.spi.ExitLoopVCpu;
 import dev.axvm.vcpu.x86.internal.X86Shim;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -42,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * guest can take one (KVM's interrupt-window exit); with it, each vector is delivered as an MSI to
  * this vCPU's LAPIC.
  */
-public final class X86VCpu implements AxArchVCpu {
+public final class X86VCpu extends ExitLoopVCpu {
     private static final long RFLAGS_RESERVED = 0x2;
 
     private enum LastExit { NONE, IO_READ, STRING_IN, MMIO_READ, HYPERCALL, PLATFORM }
@@ -60,14 +59,13 @@ public final class X86VCpu implements AxArchVCpu {
     private volatile boolean anyPending;
     private volatile boolean stopRequested;
     private boolean windowRequested;
-    private GuestPhysAddr entry = GuestPhysAddr.of(0);
-    private HostPhysAddr nestedRoot = HostPhysAddr.of(0);
     private LastExit lastExit = LastExit.NONE;
     // String I/O replayed one element per run() call when there is no handler.
     private int stringNext;
     private int stringCount;
 
     X86VCpu(X86Vm vm, KvmVcpu kvm, VCpuCreateConfig config) {
+        super(GuestPhysAddr.of(0));
         this.vm = vm;
         this.kvm = kvm;
         this.exit = kvm.exit();
@@ -113,29 +111,14 @@ public final class X86VCpu implements AxArchVCpu {
         return cpuid;
     }
 
-    /** The nested-page-table root recorded by {@link #setNestedRoot} (KVM builds its own tables). */
-    public HostPhysAddr nestedRoot() {
-        return nestedRoot;
-    }
-
-    @Override
-    public void setEntry(GuestPhysAddr entry) {
-        this.entry = Objects.requireNonNull(entry);
-    }
-
-    @Override
-    public void setNestedRoot(HostPhysAddr root) {
-        this.nestedRoot = Objects.requireNonNull(root);
-    }
-
     @Override
     public void setup(VCpuSetupConfig config) {
         long scratch = config.scratchGpa() == 0 ? X86EntryState.DEFAULT_SCRATCH : config.scratchGpa();
         X86SpecialRegisters reset = specialRegisters();
         X86BootState boot = switch (config.mode()) {
-            case DEFAULT, REAL -> X86EntryState.realMode(reset, entry.value());
-            case PROTECTED -> X86EntryState.protectedMode(reset, entry.value(), config.memory(), scratch);
-            case LONG -> X86EntryState.longMode(reset, entry.value(), config.memory(), scratch);
+            case DEFAULT, REAL -> X86EntryState.realMode(reset, entry().value());
+            case PROTECTED -> X86EntryState.protectedMode(reset, entry().value(), config.memory(), scratch);
+            case LONG -> X86EntryState.longMode(reset, entry().value(), config.memory(), scratch);
         };
         setBootState(boot, config.bootArgument());
     }
@@ -169,31 +152,16 @@ public final class X86VCpu implements AxArchVCpu {
     }
 
     @Override
-    public ExitReason run(DeviceAccessHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        for (;;) {
-            ExitReason r = enterGuest(handler);
-            if (r != null) {
-                return r;
-            }
-        }
-    }
-
-    @Override
     public ExitReason run() {
         if (stringNext < stringCount) {
             return nextStringElement();
         }
-        for (;;) {
-            ExitReason r = enterGuest(null);
-            if (r != null) {
-                return r;
-            }
-        }
+        return super.run();
     }
 
     /** One KVM_RUN; returns the exit for the caller, or null when it was handled here. */
-    private ExitReason enterGuest(DeviceAccessHandler handler) {
+    @Override
+    protected ExitReason enterGuest(DeviceAccessHandler handler) {
         prepareInterrupts();
         lastExit = LastExit.NONE;
         KvmExit e = kvm.run();
