@@ -64,4 +64,4 @@ done:
     hlt
     jmp done
 msg:
-    .asciz "Hello from a real x86 guest on KVM, driven by Java!\n"
+    .asciz "Hello from a real x86_64 guest on KVM, driven by Java!\n"

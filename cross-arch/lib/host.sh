@@ -1,11 +1,19 @@
 # Sourced by bin/cross-arch-test: the host's own tools, installed from the host's Debian sources
 # when missing. Only installs; never upgrades what is there (apt-get install --no-upgrade).
 
-xa_host_packages() { # $1 = aarch64|riscv64
+# QEMU for the architecture, and a C compiler for it (the initramfs's kvm-holder is built for the
+# guest; the shims and test guests need the same compiler).
+xa_host_packages() { # $1 = x86_64|aarch64|riscv64
   case "$1" in
-    aarch64) echo "qemu-system-arm cpio" ;;
-    riscv64) echo "qemu-system-misc opensbi cpio xz-utils" ;; # trixie ships modules as .ko.xz
+    x86_64) echo "qemu-system-x86 cpio xz-utils gcc libc6-dev" ;; # xz: the bzImage's payload
+    aarch64) echo "qemu-system-arm cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
+    riscv64) echo "qemu-system-misc opensbi cpio xz-utils gcc-riscv64-linux-gnu libc6-dev-riscv64-cross" ;; # trixie ships modules as .ko.xz
   esac
+}
+
+# The C compiler that builds static programs for architecture $1's guests.
+xa_guest_cc() {
+  if [ "$1" = "$(uname -m)" ]; then echo gcc; else echo "$1-linux-gnu-gcc"; fi
 }
 
 xa_ensure_host_tools() { # $1 = arch

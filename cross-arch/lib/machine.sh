@@ -13,6 +13,7 @@ xa_machine() {
       # EL2 for the guest kernel's KVM; pauth-impdef: QARMA pointer authentication is ~4x slower.
       XA_QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
       XA_APPEND="console=ttyAMA0"
+      XA_9P_DEVICE=virtio-9p-device # the kernel finds virtio-mmio devices in the device tree
       ;;
     riscv64)
       XA_DEBARCH=riscv64
@@ -23,14 +24,30 @@ xa_machine() {
       XA_QEMU_MACHINE=(-M virt -cpu rv64,h=true -bios default)
       # no5lvl: QEMU 7.2 offers Sv57, which HotSpot refuses.
       XA_APPEND="console=ttyS0 no5lvl"
+      XA_9P_DEVICE=virtio-9p-device
       ;;
-    *) xa_die "unknown architecture '$1' (aarch64 or riscv64)" ;;
+    x86_64)
+      XA_DEBARCH=amd64
+      XA_KERNEL_SUITE=bookworm # Debian 12: kvm and kvm-amd are modules
+      XA_KERNEL_META=linux-image-amd64
+      XA_MODULES="kvm_amd virtio_pci 9pnet_virtio 9p"
+      XA_QEMU=qemu-system-x86_64
+      # QEMU emulates AMD SVM with nested paging (not VMX): the guest kernel's kvm_amd drives it.
+      XA_QEMU_MACHINE=(-M pc -accel tcg -cpu max,+svm,+npt)
+      XA_APPEND="console=ttyS0"
+      # Debian's amd64 kernel has no device tree and no virtio-mmio command-line devices: PCI.
+      XA_9P_DEVICE=virtio-9p-pci
+      ;;
+    *) xa_die "unknown architecture '$1' (x86_64, aarch64 or riscv64)" ;;
   esac
   XA_ROOTFS_SUITE=trixie # openjdk-25-jre-headless is in Debian 13
+  XA_JAVA_ARCH=$1 # what the guest's JVM reports as os.arch
+  [ "$1" = x86_64 ] && XA_JAVA_ARCH=amd64
 }
 
 # Boots architecture $1 with the job in $2 and results going to $3; the console goes to $4.
-# Returns QEMU's status (124 when the time limit $5 seconds ran out and QEMU was killed).
+# Returns QEMU's status (124 when the time limit $5 seconds ran out and QEMU was killed), or
+# $XA_STALLED when the emulated machine stalled and was killed (see xa_watch).
 xa_boot() {
   local arch=$1 job=$2 out=$3 log=$4 limit=$5
   local k="$XA_CACHE/$arch/kernel"
@@ -41,11 +58,11 @@ xa_boot() {
     -kernel "$k/Image" -initrd "$XA_CACHE/$arch/initramfs.cpio.gz"
     -append "$XA_APPEND panic=-1 quiet rdinit=/init"
     -fsdev "local,id=root,path=$XA_CACHE/$arch/rootfs,security_model=none,readonly=on"
-    -device virtio-9p-device,fsdev=root,mount_tag=root
+    -device "$XA_9P_DEVICE",fsdev=root,mount_tag=root
     -fsdev "local,id=job,path=$job,security_model=none,readonly=on"
-    -device virtio-9p-device,fsdev=job,mount_tag=job
+    -device "$XA_9P_DEVICE",fsdev=job,mount_tag=job
     -fsdev "local,id=out,path=$out,security_model=none"
-    -device virtio-9p-device,fsdev=out,mount_tag=out)
+    -device "$XA_9P_DEVICE",fsdev=out,mount_tag=out)
   printf '%q ' "${cmd[@]}" > "$(dirname "$log")/qemu-command"
   # timeout kills QEMU when the guest hangs; -k makes sure a QEMU deaf to SIGTERM dies too. The
   # trap ends it when this script is interrupted, so that no QEMU outlives a run.
@@ -60,8 +77,39 @@ xa_boot() {
     tail_pid=$!
   fi
   local rc=0
-  wait "$XA_QEMU_PID" || rc=$?
+  xa_watch "$XA_QEMU_PID" "$out/heartbeat" || rc=$?
+  [ "$rc" -eq 0 ] && { wait "$XA_QEMU_PID" || rc=$?; }
   trap - EXIT INT TERM
   [ -n "$tail_pid" ] && wait "$tail_pid" 2>/dev/null
   return "$rc"
+}
+
+XA_STALLED=200
+XA_STALL_AFTER=${AXVM_CROSS_ARCH_STALL_AFTER:-90}       # seconds without a heartbeat once init runs
+XA_BOOT_STALL_AFTER=${AXVM_CROSS_ARCH_BOOT_STALL_AFTER:-180} # seconds to the first heartbeat
+
+# Waits while QEMU ($1) runs, watching the heartbeat file ($2) that the guest's init rewrites
+# every 5 s. A machine that stops writing it (or never starts) has stalled — the whole emulated
+# machine, not a job inside it, which a live machine's heartbeat outlasts: QEMU is killed and
+# $XA_STALLED returned. Returns 0 when QEMU ended by itself (the caller collects its status).
+xa_watch() {
+  local pid=$1 hb=$2 start now seen quiet allowed
+  start=$(date +%s)
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 2
+    now=$(date +%s)
+    if [ -f "$hb" ]; then
+      seen=$(stat -c %Y "$hb" 2>/dev/null || echo "$now")
+      quiet=$((now - seen)) allowed=$XA_STALL_AFTER
+    else
+      quiet=$((now - start)) allowed=$XA_BOOT_STALL_AFTER
+    fi
+    if [ "$quiet" -ge "$allowed" ] && kill -0 "$pid" 2>/dev/null; then
+      XA_STALL_DETAIL="no heartbeat for $quiet s, $((now - start)) s after QEMU started"
+      kill -TERM "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+      return "$XA_STALLED"
+    fi
+  done
+  return 0
 }

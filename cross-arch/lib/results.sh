@@ -53,7 +53,9 @@ xa_collect() { # $1 arch, $2 out dir, $3 console log, $4 QEMU status, $5 time li
     fi
     count=$((count + 1))
   fi
-  if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+  if [ "$rc" -eq "$XA_STALLED" ]; then
+    xa_verdict FAIL "$arch" guest "the emulated machine stalled on the retry too ($XA_STALL_DETAIL); console tail: $(xa_tail "$log")"
+  elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     xa_verdict FAIL "$arch" guest "no end within the ${limit} s limit: QEMU killed; console tail: $(xa_tail "$log")"
   elif [ -z "$status" ]; then
     xa_verdict FAIL "$arch" guest "the job left no exit status (QEMU status $rc); console tail: $(xa_tail "$log")"

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The smoke scenarios that bin/cross-arch-test runs inside an emulated aarch64 or riscv64 Debian
+ * The smoke scenarios that bin/cross-arch-test runs inside an emulated x86_64, aarch64 or riscv64 Debian
  * guest: they prove the chain JVM → FFM → the project's KVM shim for that architecture → the
  * guest kernel's KVM. Each scenario prints one line that the harness reads back:
  * {@code AXVM-SCENARIO PASS|FAIL <name> <detail>}. The exit status is 0 only when all pass.

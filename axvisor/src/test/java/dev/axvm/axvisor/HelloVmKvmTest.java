@@ -23,7 +23,7 @@ import picocli.CommandLine;
 
 /** The quick-start VM, from its TOML, through the public API and through the CLI. */
 class HelloVmKvmTest {
-    private static final String GREETING = "Hello from a real x86 guest on KVM, driven by Java!\n";
+    private static final String GREETING = "Hello from a real x86_64 guest on KVM, driven by Java!\n";
 
     @BeforeAll
     static void requireKvm() {
