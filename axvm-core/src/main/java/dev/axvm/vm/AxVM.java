@@ -54,6 +54,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +79,7 @@ import org.slf4j.LoggerFactory;
 public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AxVM.class);
     private static final long QUIESCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long REKICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** PSCI's success, returned by {@link #startVcpu}. */
     public static final int START_OK = 0;
@@ -595,13 +597,19 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     private void awaitOutOfGuest() {
         long deadline = System.nanoTime() + QUIESCE_TIMEOUT_NANOS;
         for (VcpuSlot s : slots) {
+            long nextKick = System.nanoTime();
             while (s.inGuest) {
-                s.vcpu.kick();
-                if (System.nanoTime() > deadline) {
+                // A kick queues a signal: repeat it now and then (a kick can land just before the
+                // thread enters the guest), never on every turn, which fills the signal queue.
+                long now = System.nanoTime();
+                if (now - nextKick >= 0) {
+                    s.vcpu.kick();
+                    nextKick = now + REKICK_NANOS;
+                }
+                if (now > deadline) {
                     throw new IllegalStateException("vCPU " + s.id + " of VM " + id + " did not leave the guest within 10 s");
                 }
-                Thread.onSpinWait();
-                Thread.yield();
+                LockSupport.parkNanos(50_000);
             }
         }
     }
