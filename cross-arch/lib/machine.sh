@@ -42,7 +42,7 @@ xa_machine() {
   esac
   XA_ROOTFS_SUITE=trixie # openjdk-25-jre-headless is in Debian 13
   XA_JAVA_ARCH=$1 # what the guest's JVM reports as os.arch
-  [ "$1" = x86_64 ] && XA_JAVA_ARCH=amd64
+  if [ "$1" = x86_64 ]; then XA_JAVA_ARCH=amd64; fi
 }
 
 # Boots architecture $1 with the job in $2 and results going to $3; the console goes to $4.
