@@ -10,6 +10,7 @@ import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.addrspace.PortRange;
 import dev.axvm.addrspace.SysRegAddrRange;
 import dev.axvm.config.EmulatedDeviceType;
+import dev.axvm.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -20,6 +20,7 @@ import dev.axvm.device.uart.SerialSource;
 import dev.axvm.device.uart.Uart16550;
 import dev.axvm.device.uart.Uart16550MmioDevice;
 import dev.axvm.device.uart.Uart16550PortDevice;
+import dev.axvm.testing.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.axvm.config;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.axvm.testing.Seeds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 class HostileInputTest {
     private static final int CASES = 2000;
-    private static final long BASE_SEED = 0xBAD_C0F1_6L;
     private static final String SRC = "fuzz.toml";
     private static final Pattern ERROR = Pattern.compile("fuzz\\.toml:(\\d+):(\\d+): [^\\n:]+: [^\\n]+ \\(expected [^\\n]+\\)");
     private static final Pattern WARNING = Pattern.compile("fuzz\\.toml(:(\\d+):(\\d+))?: [^\\n:]+: [^\\n]+ \\([^\\n]+\\)");
@@ -28,25 +28,19 @@ class HostileInputTest {
 
     @Test
     void damagedConfigsGiveOneLineErrorsAndNothingElse() throws Exception {
-        String replay = System.getProperty("axvm.seed");
         List<String> bases = new ArrayList<>(List.of(ValidTemplate.TEXT));
         for (var f : AxVisorConfigs.files()) {
             bases.add(Files.readString(f));
         }
-        if (replay != null) {
-            attempt(Long.decode(replay), bases);
-            return;
-        }
-        SplittableRandom seeds = new SplittableRandom(BASE_SEED);
-        for (int i = 0; i < CASES; i++) {
-            attempt(seeds.nextLong(), bases);
+        for (long seed : Seeds.forCases("HostileInputTest", CASES)) {
+            attempt(seed, bases);
         }
     }
 
     private static void attempt(long seed, List<String> bases) {
         SplittableRandom r = new SplittableRandom(seed);
         byte[] bytes = damage(r, bases.get(r.nextInt(bases.size())).getBytes(StandardCharsets.UTF_8));
-        String why = "seed " + seed + " (replay with -Daxvm.seed=" + seed + ")";
+        String why = Seeds.replay(seed);
         int lines = 1;
         for (byte b : bytes) {
             lines += b == '\n' ? 1 : 0;

@@ -2,7 +2,7 @@ package dev.axvm.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.SplittableRandom;
+import dev.axvm.testing.Seeds;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,23 +10,16 @@ import org.junit.jupiter.api.Test;
  */
 class RoundTripTest {
     private static final int CASES = 600;
-    private static final long BASE_SEED = 0x5EED_C0F1_6L;
 
     @Test
     void randomValidConfigsSurviveTomlUnchanged() {
-        String replay = System.getProperty("axvm.seed");
-        if (replay != null) {
-            roundTrip(Long.decode(replay));
-            return;
-        }
-        SplittableRandom seeds = new SplittableRandom(BASE_SEED);
-        for (int i = 0; i < CASES; i++) {
-            roundTrip(seeds.nextLong());
+        for (long seed : Seeds.forCases("RoundTripTest", CASES)) {
+            roundTrip(seed);
         }
     }
 
     private static void roundTrip(long seed) {
-        String why = "seed " + seed + " (replay with -Daxvm.seed=" + seed + ")";
+        String why = Seeds.replay(seed);
         AxVMConfig original;
         try {
             original = RandomConfigs.generate(seed);

@@ -4,18 +4,24 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import dev.axvm.kvm.internal.Errno;
 import dev.axvm.kvm.internal.ExitRecord;
+import dev.axvm.kvm.internal.OwnedHandle;
 import dev.axvm.kvm.internal.Shim;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One KVM vCPU: its file descriptor, its shared run area and its exit record. One thread runs it
- * ({@link #run()}); any thread may {@link #kick()} it out of the guest or close it.
+ * ({@link #run()}); any thread may {@link #kick()} it out of the guest or close it. The fd and the
+ * run area have one owner: a kick or a run racing {@link #close()} never
+ * touches them after they are released, and a close whose vCPU thread will not leave KVM_RUN
+ * hands the release to that thread instead of waiting for ever or leaking.
  */
 public final class KvmVcpu implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KvmVcpu.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long REKICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -25,8 +31,7 @@ public final class KvmVcpu implements AutoCloseable {
     private final MemorySegment runArea;
     private final MemorySegment record;
     private final KvmExit exit;
-    private final AtomicInteger inRun = new AtomicInteger();
-    private volatile boolean closed;
+    private final OwnedHandle handle;
     private final AtomicInteger threadId = new AtomicInteger();
 
     KvmVcpu(int id, int fd, int mmapSize) {
@@ -49,6 +54,7 @@ public final class KvmVcpu implements AutoCloseable {
             throw e;
         }
         this.exit = new KvmExit(record, runArea);
+        this.handle = new OwnedHandle(this::releaseNative);
     }
 
     /** The vCPU id given to KVM_CREATE_VCPU. */
@@ -58,13 +64,31 @@ public final class KvmVcpu implements AutoCloseable {
 
     /**
      * The vCPU's file descriptor, for architecture bindings that issue their own vCPU ioctls
-     * through the shim. The vCPU keeps ownership: never close it.
+     * through the shim. The vCPU keeps ownership: never close it. Use it on the thread that runs
+     * the vCPU (which a close waits for), or from another thread between {@link #beginUse()} and
+     * {@link #endUse()}.
      */
     public int fd() {
-        if (closed) {
+        if (handle.isClosing()) {
             throw new IllegalStateException("vCPU " + id + " is closed");
         }
         return fd;
+    }
+
+    /**
+     * Starts a use of {@link #fd()} from a thread other than the vCPU's own (an interrupt line
+     * raised by a device thread): while it lasts, a close does not release the fd.
+     *
+     * @return the fd, or -1 when the vCPU is closing or closed (then do not touch it, and do not
+     *     call {@link #endUse()})
+     */
+    public int beginUse() {
+        return handle.enter() ? fd : -1;
+    }
+
+    /** Ends a use that {@link #beginUse()} began. */
+    public void endUse() {
+        handle.exit();
     }
 
     /** The shared run area (KVM's {@code struct kvm_run}); its layout is the shim's business. */
@@ -77,10 +101,14 @@ public final class KvmVcpu implements AutoCloseable {
      * space for architecture bindings (register blocks), without an arena of their own to close.
      */
     public MemorySegment allocate(long bytes, long alignment) {
-        if (closed) {
+        if (!handle.enter()) {
             throw new IllegalStateException("vCPU " + id + " is closed");
         }
-        return arena.allocate(bytes, alignment);
+        try {
+            return arena.allocate(bytes, alignment);
+        } finally {
+            handle.exit();
+        }
     }
 
     /** The exit view that every {@link #run()} rewrites. */
@@ -109,29 +137,37 @@ public final class KvmVcpu implements AutoCloseable {
      * @throws IllegalStateException when the vCPU is closed
      */
     public KvmExit run() {
-        inRun.incrementAndGet();
+        if (!handle.enter()) {
+            throw new IllegalStateException("vCPU " + id + " is closed");
+        }
         try {
-            if (closed) {
-                throw new IllegalStateException("vCPU " + id + " is closed");
-            }
             int rc = Shim.run(fd, runArea, record);
             if (rc < 0) {
                 throw new KvmException("KVM_RUN(vCPU " + id + ")", -rc);
             }
             return exit;
         } finally {
-            inRun.decrementAndGet();
+            handle.exit();
         }
     }
 
     /**
      * Makes the thread in {@link #run()} return soon with {@link KvmExitKind#INTR}; when the vCPU
-     * is not in the guest, its next run returns at once instead. Safe from any thread.
+     * is not in the guest, its next run returns at once instead. Safe from any thread, and a no-op
+     * once the vCPU is released.
      */
     public void kick() {
-        if (closed) {
+        if (!handle.enterWhileClosing()) {
             return;
         }
+        try {
+            kickHeld();
+        } finally {
+            handle.exit();
+        }
+    }
+
+    private void kickHeld() {
         int tid = threadId.get();
         int rc = Shim.kick(runArea, tid);
         if (rc == -Errno.ESRCH) {
@@ -148,35 +184,41 @@ public final class KvmVcpu implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} has begun. */
+    public boolean isClosed() {
+        return handle.isClosing();
+    }
+
+    /** Whether the fd and the run area have been released (after a close, once no thread runs the vCPU). */
+    public boolean isReleased() {
+        return handle.isReleased();
+    }
+
     /**
-     * Closes the vCPU: kicks a thread still in {@link #run()}, waits up to 5 s for it to leave,
-     * then unmaps the run area and closes the file descriptor.
+     * Closes the vCPU: refuses new runs, kicks a thread still in {@link #run()} (again every 10 ms)
+     * and waits up to 5 s for it to leave, then unmaps the run area and closes the file descriptor.
+     * A thread that does not leave in time releases them itself when it does; the close returns
+     * anyway (logged). Idempotent; never throws for a thread that stays.
      *
-     * @throws IllegalStateException when the running thread does not leave the guest in time
+     * @throws RuntimeException when releasing failed (munmap or close reported an error)
      */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        if (!handle.closeAndAwait(CLOSE_WAIT_NANOS, REKICK_NANOS, this::kickHeld)) {
+            LOG.warn("vCPU {}: its thread has not left KVM_RUN 5 s after the close; its fd and run area are released "
+                    + "when it does", id);
         }
-        closed = true;
-        long now = System.nanoTime();
-        long deadline = now + CLOSE_WAIT_NANOS;
-        long nextKick = now;
-        while (inRun.get() > 0) {
-            // Each kick queues a real-time signal: re-kick now and then, not on every turn, or a
-            // thread that is slow to run (a loaded or emulated host) finds the queue full.
-            now = System.nanoTime();
-            if (now - nextKick >= 0) {
-                Shim.kick(runArea, threadId.get());
-                nextKick = now + REKICK_NANOS;
-            }
-            if (now > deadline) {
-                throw new IllegalStateException("vCPU " + id + " is still running after a kick; close it after its thread stops");
-            }
-            LockSupport.parkNanos(100_000);
+        RuntimeException failure = handle.releaseFailure();
+        if (failure != null) {
+            throw failure;
         }
-        arena.close();
-        Shim.close(fd);
+    }
+
+    private void releaseNative() {
+        try {
+            arena.close();
+        } finally {
+            Shim.close(fd);
+        }
     }
 }

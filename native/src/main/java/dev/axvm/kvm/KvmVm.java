@@ -1,16 +1,19 @@
 package dev.axvm.kvm;
 
+import dev.axvm.kvm.internal.OwnedHandle;
 import dev.axvm.kvm.internal.Shim;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A KVM virtual machine: its memory slots, its vCPUs and its interrupt lines. The VM owns the
- * vCPUs created from it: closing the VM closes every one still open.
+ * vCPUs created from it: closing the VM closes every one still open. Its fd has one owner: an
+ * interrupt line raised by a device thread while the VM closes is dropped (the VM is going away),
+ * never sent to a released fd.
  */
 public final class KvmVm implements AutoCloseable {
     /** KVM_MEM_READONLY: guest writes to the slot exit to user space as MMIO. */
@@ -19,6 +22,7 @@ public final class KvmVm implements AutoCloseable {
     public static final int MEM_LOG_DIRTY_PAGES = 1;
 
     private static final long PAGE = 4096;
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final int fd;
     private final int vcpuMmapSize;
@@ -27,22 +31,39 @@ public final class KvmVm implements AutoCloseable {
     private final List<KvmVcpu> vcpus = new ArrayList<>();
     private final Map<Long, Integer> slotByGpa = new java.util.HashMap<>();
     private int nextFreeSlot;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final OwnedHandle handle;
 
     KvmVm(int fd, int vcpuMmapSize) {
         this.fd = fd;
         this.vcpuMmapSize = vcpuMmapSize;
+        this.handle = new OwnedHandle(() -> Shim.close(fd));
     }
 
     /**
      * The VM's file descriptor, for architecture bindings that issue their own VM ioctls through
-     * the shim. The VM keeps ownership: never close it.
+     * the shim. The VM keeps ownership: never close it. Use it on the thread that builds the VM, or
+     * between {@link #beginUse()} and {@link #endUse()} from any other thread.
      */
     public int fd() {
-        if (closed.get()) {
+        if (handle.isClosing()) {
             throw new IllegalStateException("the KVM VM is closed");
         }
         return fd;
+    }
+
+    /**
+     * Starts a use of {@link #fd()} from any thread: while it lasts, a close does not release the fd.
+     *
+     * @return the fd, or -1 when the VM is closing or closed (then do not touch it, and do not call
+     *     {@link #endUse()})
+     */
+    public int beginUse() {
+        return handle.enter() ? fd : -1;
+    }
+
+    /** Ends a use that {@link #beginUse()} began. */
+    public void endUse() {
+        handle.exit();
     }
 
     /** KVM_CHECK_EXTENSION on this VM (some answers differ per VM, e.g. vCPU limits on aarch64). */
@@ -127,31 +148,72 @@ public final class KvmVm implements AutoCloseable {
         return vcpu;
     }
 
-    /** KVM_IRQ_LINE: drives interrupt line {@code irq} of the in-kernel irqchip high or low. */
-    public void irqLine(int irq, boolean high) {
-        int rc = Shim.irqLine(fd(), irq, high ? 1 : 0);
-        if (rc < 0) {
-            throw new KvmException("KVM_IRQ_LINE(" + irq + ")", -rc); // message built only on failure: devices raise lines often
+    /**
+     * KVM_IRQ_LINE: drives interrupt line {@code irq} of the in-kernel irqchip high or low. Any thread.
+     *
+     * @return false when the VM is closing or closed and the change was dropped
+     */
+    public boolean irqLine(int irq, boolean high) {
+        if (!handle.enter()) {
+            return false;
+        }
+        try {
+            int rc = Shim.irqLine(fd, irq, high ? 1 : 0);
+            if (rc < 0) {
+                throw new KvmException("KVM_IRQ_LINE(" + irq + ")", -rc); // message built only on failure: devices raise lines often
+            }
+            return true;
+        } finally {
+            handle.exit();
         }
     }
 
-    /** Whether {@link #close()} has run. */
+    /** Whether {@link #close()} has begun. */
     public boolean isClosed() {
-        return closed.get();
+        return handle.isClosing();
     }
 
+    /** Whether the VM's fd has been released. */
+    public boolean isReleased() {
+        return handle.isReleased();
+    }
+
+    /**
+     * Closes every vCPU still open, then the VM: new uses are refused, uses in progress (short
+     * ioctls from other threads) end first. Every step runs even when one fails; the failures are
+     * thrown once, at the end, as one exception with the others suppressed. Idempotent.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (handle.isClosing()) {
             return;
         }
+        RuntimeException failure = null;
         synchronized (vcpus) {
             for (KvmVcpu vcpu : vcpus) {
-                vcpu.close();
+                try {
+                    vcpu.close();
+                } catch (RuntimeException e) {
+                    failure = chain(failure, e);
+                }
             }
             vcpus.clear();
         }
         slots.clear();
-        Shim.close(fd);
+        handle.closeAndAwait(CLOSE_WAIT_NANOS, CLOSE_WAIT_NANOS, () -> { });
+        if (handle.releaseFailure() != null) {
+            failure = chain(failure, handle.releaseFailure());
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException chain(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.axvm.addrspace.AccessWidth;
 import dev.axvm.device.ArrayGuestMemory;
 import dev.axvm.device.DeviceContext;
-import dev.axvm.device.Seeds;
+import dev.axvm.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

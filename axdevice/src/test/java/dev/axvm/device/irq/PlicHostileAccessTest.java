@@ -12,7 +12,7 @@ import dev.axvm.device.ArrayGuestMemory;
 import dev.axvm.device.AxVmDevices;
 import dev.axvm.device.DeviceAccessException;
 import dev.axvm.device.DeviceContext;
-import dev.axvm.device.Seeds;
+import dev.axvm.testing.Seeds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,7 @@ import dev.axvm.device.ArrayGuestMemory;
 import dev.axvm.device.AxVmDevices;
 import dev.axvm.device.DeviceAccessException;
 import dev.axvm.device.DeviceContext;
-import dev.axvm.device.Seeds;
+import dev.axvm.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

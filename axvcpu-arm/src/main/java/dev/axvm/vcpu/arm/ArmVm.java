@@ -13,6 +13,7 @@ import dev.axvm.vcpu.HardwareUnsupportedException;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.arm.internal.ArmShim;
 import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -273,11 +274,20 @@ public final class ArmVm implements ArchVm {
         return ArmPlatform.mpidrOf(vcpuId);
     }
 
+    /** Drives an interrupt line; dropped when the VM is closing (a device thread racing the close). */
     void raise(int type, int vcpuIndex, int intid, boolean high) {
-        ensureIrqchipReady();
-        int rc = ArmShim.irqLine(vm.fd(), type, vcpuIndex, intid, high ? 1 : 0);
-        if (rc < 0) {
-            throw new KvmException("KVM_IRQ_LINE(INTID " + intid + ")", -rc); // message only on failure: lines toggle often
+        int fd = vm.beginUse();
+        if (fd < 0) {
+            return;
+        }
+        try {
+            ensureIrqchipReady();
+            int rc = ArmShim.irqLine(fd, type, vcpuIndex, intid, high ? 1 : 0);
+            if (rc < 0) {
+                throw new KvmException("KVM_IRQ_LINE(INTID " + intid + ")", -rc); // message only on failure: lines toggle often
+            }
+        } finally {
+            vm.endUse();
         }
     }
 
@@ -314,14 +324,17 @@ public final class ArmVm implements ArchVm {
             return;
         }
         closed = true;
+        Teardown teardown = new Teardown();
         for (ArmVCpu v : vcpus) {
-            v.close();
+            teardown.run(v::close);
         }
         vcpus.clear();
+        // The VM first: it waits for the interrupt lines in flight, which may still use the vGIC.
+        teardown.run(vm::close);
         if (vgicFd >= 0) {
-            Shim.close(vgicFd);
+            teardown.run(() -> Shim.close(vgicFd));
         }
-        vm.close();
-        kvm.close();
+        teardown.run(kvm::close);
+        teardown.finish("closing VM " + vmId);
     }
 }

@@ -236,9 +236,17 @@ public final class RiscvVCpu extends ExitLoopVCpu {
      * asynchronous on riscv and kicks a running vCPU).
      */
     public void setExternalInterrupt(boolean pending) {
-        int rc = RiscvShim.externalIrq(kvm.fd(), pending);
-        if (rc < 0) {
-            throw new KvmException("KVM_INTERRUPT(vCPU " + vcpuId + ", " + (pending ? "SET" : "UNSET") + ")", -rc);
+        int fd = kvm.beginUse();
+        if (fd < 0) {
+            return; // the vCPU is closing: nothing is left to interrupt
+        }
+        try {
+            int rc = RiscvShim.externalIrq(fd, pending);
+            if (rc < 0) {
+                throw new KvmException("KVM_INTERRUPT(vCPU " + vcpuId + ", " + (pending ? "SET" : "UNSET") + ")", -rc);
+            }
+        } finally {
+            kvm.endUse();
         }
     }
 

@@ -11,6 +11,7 @@ import dev.axvm.vcpu.HardwareUnsupportedException;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.riscv.internal.RiscvShim;
 import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -202,11 +203,13 @@ public final class RiscvVm implements ArchVm {
             return;
         }
         closed = true;
+        Teardown teardown = new Teardown();
         for (RiscvVCpu v : vcpus) {
-            v.close();
+            teardown.run(v::close);
         }
         vcpus.clear();
-        vm.close();
-        kvm.close();
+        teardown.run(vm::close);
+        teardown.run(kvm::close);
+        teardown.finish("closing VM " + vmId);
     }
 }

@@ -8,6 +8,7 @@ import dev.axvm.kvm.KvmVm;
 import dev.axvm.kvm.internal.Shim;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import dev.axvm.vcpu.x86.internal.X86Shim;
 import java.lang.foreign.Arena;
@@ -154,10 +155,18 @@ public final class X86Vm implements ArchVm {
      * (in-kernel irqchip only). Safe from any thread.
      */
     void signalMsi(long apicId, int vector) {
-        long address = LAPIC_BASE | (apicId & 0xff) << 12;
-        int rc = X86Shim.signalMsi(vm.fd(), address, vector);
-        if (rc < 0) {
-            throw new KvmException("KVM_SIGNAL_MSI(vector " + vector + " to APIC " + apicId + ")", -rc);
+        int fd = vm.beginUse();
+        if (fd < 0) {
+            return; // the VM is closing: the interrupt goes nowhere
+        }
+        try {
+            long address = LAPIC_BASE | (apicId & 0xff) << 12;
+            int rc = X86Shim.signalMsi(fd, address, vector);
+            if (rc < 0) {
+                throw new KvmException("KVM_SIGNAL_MSI(vector " + vector + " to APIC " + apicId + ")", -rc);
+            }
+        } finally {
+            vm.endUse();
         }
     }
 
@@ -179,11 +188,13 @@ public final class X86Vm implements ArchVm {
             return;
         }
         closed = true;
+        Teardown teardown = new Teardown();
         for (X86VCpu v : vcpus) {
-            v.close();
+            teardown.run(v::close);
         }
         vcpus.clear();
-        vm.close();
-        kvm.close();
+        teardown.run(vm::close);
+        teardown.run(kvm::close);
+        teardown.finish("closing VM " + vmId);
     }
 }

@@ -1,8 +1,9 @@
-package dev.axvm.device;
+package dev.axvm.testing;
 
 /**
- * Seeds for the property tests: {@code -Daxvm.seed=N} replays exactly one seed, otherwise each run
- * starts from a fresh base seed (printed) and case {@code i} uses {@code base + i}.
+ * The seed rule of the property and chaos tests: {@code -Daxvm.seed=N} replays exactly one case,
+ * otherwise each run starts from a fresh base seed, printed, and case {@code i} uses
+ * {@code base + i}. Every failure message names its case's seed ({@link #replay}).
  */
 public final class Seeds {
     private Seeds() {}
@@ -22,5 +23,10 @@ public final class Seeds {
             seeds[i] = base + i;
         }
         return seeds;
+    }
+
+    /** What a failure message says about its case: the seed, and how to replay it. */
+    public static String replay(long seed) {
+        return "seed " + seed + " (replay with -Daxvm.seed=" + seed + ")";
     }
 }
