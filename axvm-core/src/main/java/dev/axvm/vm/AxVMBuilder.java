@@ -25,7 +25,7 @@ public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
     ArchBackend backend;
     final Map<String, byte[]> memoryImages = new HashMap<>();
     final List<BaseDeviceOps<?>> extraDevices = new ArrayList<>();
-    SerialSink consoleOut = b -> { };
+    SerialSink consoleOut = SerialSink.DISCARD;
     SerialSource consoleIn = SerialSource.none();
 
     AxVMBuilder(AxVMConfig config, H hal) {

@@ -130,27 +130,33 @@ class AxVMTest {
     }
 
     @Test
-    void statesFollowAxVisorsMachineAndIllegalTransitionsAreRefused() throws InterruptedException {
+    void statesFollowTheLifecycleAndEveryRequestGetsAClearAnswer() throws InterruptedException {
         ScriptedBackend backend = scripts((vm, id) -> List.of());
         AxVM<MockHal, ?> vm = build(config(1), backend, new CapturingSerialSink());
-        assertThrows(IllegalStateException.class, vm::pause);
-        assertThrows(IllegalStateException.class, vm::resume);
+        assertEquals(Transition.REFUSED, vm.pause(), "not booted");
+        assertEquals(Transition.REFUSED, vm.resume());
+        assertEquals(Transition.REFUSED, vm.reboot());
         assertThrows(IllegalStateException.class, () -> vm.runVcpu(0));
         vm.boot();
-        assertThrows(IllegalStateException.class, vm::boot);
+        assertThrows(IllegalStateException.class, vm::boot, "booting twice is the host's mistake");
         Thread runner = Thread.ofPlatform().start(new VcpuRunner(vm, 0, HypercallHandler.NONE, false));
         assertEquals(VmStatus.RUNNING, vm.status());
-        vm.pause();
+        assertEquals(Transition.UNCHANGED, vm.resume());
+        assertEquals(Transition.APPLIED, vm.pause());
         assertEquals(VmStatus.SUSPENDED, vm.status());
-        assertThrows(IllegalStateException.class, vm::pause);
-        vm.resume();
+        assertEquals(Transition.UNCHANGED, vm.pause());
+        assertEquals(Transition.APPLIED, vm.resume());
         assertEquals(VmStatus.RUNNING, vm.status());
         vm.shutdown();
         assertTrue(vm.awaitStopped(5, TimeUnit.SECONDS));
         runner.join(5000);
         assertEquals(StopCause.Kind.HOST_REQUEST, vm.stopCause().kind());
-        assertThrows(IllegalStateException.class, vm::resume);
-        assertThrows(IllegalStateException.class, vm::reboot);
+        assertEquals(Transition.REFUSED, vm.resume());
+        assertEquals(Transition.REFUSED, vm.pause());
+        assertEquals(Transition.REFUSED, vm.reboot());
+        vm.close();
+        assertEquals(VmStatus.CLOSED, vm.status());
+        vm.close(); // idempotent
     }
 
     @Test

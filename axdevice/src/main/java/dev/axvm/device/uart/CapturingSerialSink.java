@@ -33,6 +33,11 @@ public final class CapturingSerialSink implements SerialSink {
     }
 
     @Override
+    public boolean mayBlock() {
+        return false;
+    }
+
+    @Override
     public synchronized void transmit(byte b) {
         if (size == capacity) {
             dropped++;

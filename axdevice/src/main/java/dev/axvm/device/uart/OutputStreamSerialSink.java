@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SerialSink} writing to an {@link OutputStream} (the terminal, a file), flushing after
- * every byte so that prompts without a newline appear at once — the guest takes one exit per byte
- * anyway. The stream stays its owner's: this sink never closes it.
+ * every write so that prompts without a newline appear at once. Writing may block, so a VM puts a
+ * {@link QueuedSerialSink} in front of it ({@link #mayBlock()}). The stream stays its owner's:
+ * this sink never closes it.
  *
  * <p>When the stream fails, the first failure is logged at warn with its cause and every byte
  * from then on is counted in {@link #droppedBytes()} instead of being written; the guest is not
@@ -46,6 +47,23 @@ public final class OutputStreamSerialSink implements SerialSink {
         } catch (IOException e) {
             failed = true;
             dropped.incrementAndGet();
+            LOG.warn("serial output to {} failed; dropping its output from now on", description, e);
+        }
+    }
+
+    /** Writes the chunk and flushes once: the queue in front of this sink hands over what piled up. */
+    @Override
+    public void transmit(byte[] bytes, int offset, int length) {
+        if (failed) {
+            dropped.addAndGet(length);
+            return;
+        }
+        try {
+            out.write(bytes, offset, length);
+            out.flush();
+        } catch (IOException e) {
+            failed = true;
+            dropped.addAndGet(length);
             LOG.warn("serial output to {} failed; dropping its output from now on", description, e);
         }
     }

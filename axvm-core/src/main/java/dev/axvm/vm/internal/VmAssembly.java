@@ -1,0 +1,482 @@
+package dev.axvm.vm.internal;
+
+import dev.axvm.addrspace.AddrSpace;
+import dev.axvm.addrspace.DeviceAddrRange;
+import dev.axvm.addrspace.GuestPhysAddr;
+import dev.axvm.addrspace.GuestPhysAddrRange;
+import dev.axvm.addrspace.MappingFlags;
+import dev.axvm.addrspace.PagingHandler;
+import dev.axvm.addrspace.npt.PageTableFormat;
+import dev.axvm.config.AxVMConfig;
+import dev.axvm.config.EmulatedDeviceConfig;
+import dev.axvm.config.GuestArch;
+import dev.axvm.config.InterruptMode;
+import dev.axvm.config.MapType;
+import dev.axvm.config.MemoryRegion;
+import dev.axvm.config.PassthroughAddressConfig;
+import dev.axvm.config.PassthroughDeviceConfig;
+import dev.axvm.config.UnhandledAccess;
+import dev.axvm.config.VmType;
+import dev.axvm.device.AxVmDevices;
+import dev.axvm.device.BaseDeviceOps;
+import dev.axvm.device.DeviceContext;
+import dev.axvm.device.DeviceHookups;
+import dev.axvm.device.EmulatedDeviceFactory;
+import dev.axvm.device.EmulatedDeviceSpec;
+import dev.axvm.device.VmControl;
+import dev.axvm.device.irq.Plic;
+import dev.axvm.device.irq.PrivilegeMode;
+import dev.axvm.device.uart.SerialSink;
+import dev.axvm.device.uart.SerialSource;
+import dev.axvm.vcpu.AxArchVCpu;
+import dev.axvm.vcpu.AxVCpu;
+import dev.axvm.vcpu.EntryMode;
+import dev.axvm.vcpu.HardwareUnsupportedException;
+import dev.axvm.vcpu.VCpuCreateConfig;
+import dev.axvm.vcpu.VCpuSetupConfig;
+import dev.axvm.vcpu.spi.ArchBackend;
+import dev.axvm.vcpu.spi.ArchBackends;
+import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.spi.Teardown;
+import dev.axvm.vm.AxVMHal;
+import dev.axvm.vm.GuestRamBlock;
+import dev.axvm.vm.VmBuildException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything a VM is made of, and how it is put together, rebuilt and taken apart: guest RAM
+ * from the HAL mapped in the address space and registered with the hypervisor, the images, the
+ * devices, and the hardware VM with its vCPUs from the architecture backend. What runs the VM
+ * (its lifecycle) lives in {@link VmLifecycle}; this class only assembles.
+ *
+ * <p>Every step that acquires something records it before the next step can fail, so that a
+ * failed build or reboot, and a close, return all of it ({@link #release}).
+ *
+ * @param <P> the host's frame service
+ */
+public final class VmAssembly<P extends PagingHandler> {
+    private final AxVMHal<P> hal;
+    private final AxVMConfig config;
+    private final int id;
+    private final String arch;
+    private final ArchBackend backend;
+    private final AddrSpace<P> addrSpace;
+    private final List<GuestRamBlock> ramBlocks = new ArrayList<>();
+    private final AxVmDevices devices = new AxVmDevices();
+    private final ImageLoader images;
+    private final EntryMode bspMode;
+    private final long bootArgument;
+    private final boolean inKernelIrqchip;
+    private final List<String> notes = new ArrayList<>();
+    private final VcpuSlot[] slots;
+    private final InterruptRouter interrupts;
+    private final ConsolePump consolePump;
+    private volatile ArchVm archVm;
+    private Plic userSpacePlic;
+    private long bspEntry;
+
+    /**
+     * Builds the VM's parts; on failure, returns what it took and throws.
+     *
+     * @param control what devices ask of the VM (power-off, exit, reset)
+     * @param unhandledStop asks the VM to stop for an access no device served (vCPU id, what)
+     * @throws VmBuildException (or {@link dev.axvm.vm.ImageLoadException}) naming what cannot be built
+     */
+    public VmAssembly(AxVMHal<P> hal, AxVMConfig config, ArchBackend explicitBackend, Map<String, byte[]> memoryImages,
+            List<BaseDeviceOps<?>> extraDevices, SerialSink consoleOut, SerialSource consoleIn, VmControl control,
+            UnhandledStop unhandledStop) {
+        this.hal = hal;
+        this.config = config;
+        this.id = (int) config.base().id();
+        this.arch = architecture(config);
+        this.backend = explicitBackend != null ? explicitBackend : findBackend(arch);
+        if (!backend.architecture().equals(arch)) {
+            throw new VmBuildException("the " + backend.architecture() + " backend cannot run a " + arch + " guest");
+        }
+        checkHostCapabilities();
+        this.inKernelIrqchip = config.devices().interruptMode() != InterruptMode.NO_IRQ;
+        this.bspMode = entryMode();
+        this.bootArgument = arch.equals("x86_64") ? 0 : config.kernel().dtbLoadAddr().orElse(0);
+        this.images = new ImageLoader(config, memoryImages, elfMachine(arch));
+        this.slots = new VcpuSlot[config.base().cpuNum()];
+        this.interrupts = new InterruptRouter(id);
+        this.consolePump = ConsolePump.wrap(consoleOut, "vm" + id + "-console-out");
+        AddrSpace<P> space;
+        try {
+            space = new AddrSpace<>(hal.pagingHandler(), pageTableFormat(arch), GuestPhysAddr.of(0),
+                    pageTableFormat(arch).gpaLimit());
+        } catch (RuntimeException | Error e) {
+            consolePump.close();
+            throw e;
+        }
+        this.addrSpace = space;
+        try {
+            allocateRam();
+            bspEntry = images.load(addrSpace);
+            archVm = createArchVm();
+            interrupts.retarget(archVm);
+            registerRam(archVm);
+            checkReservedRanges(archVm);
+            addDevices(new DeviceHookups(interrupts, control, consolePump.sink(), consoleIn), extraDevices);
+            createVcpus(archVm, unhandledStop);
+        } catch (RuntimeException | Error e) {
+            Teardown teardown = new Teardown();
+            release(teardown);
+            teardown.failures().forEach(e::addSuppressed);
+            if (e instanceof VmBuildException || e instanceof Error) {
+                throw e;
+            }
+            throw new VmBuildException("VM '" + config.base().name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** What the VM does with an access no device served when the config says stop. */
+    @FunctionalInterface
+    public interface UnhandledStop {
+        /** vCPU {@code vcpuId} touched {@code what}. */
+        void stop(int vcpuId, String what);
+    }
+
+    // ---- building ---------------------------------------------------------------------------
+
+    private static String architecture(AxVMConfig config) {
+        return config.base().arch().or(GuestArch::host).map(GuestArch::tomlName)
+                .orElseThrow(() -> new VmBuildException("base.arch is not set and this host's architecture ("
+                        + System.getProperty("os.arch") + ") is not one AxVM runs"));
+    }
+
+    private static ArchBackend findBackend(String arch) {
+        try {
+            return ArchBackends.forArchitecture(arch);
+        } catch (UnsupportedOperationException e) {
+            throw new VmBuildException(e.getMessage(), e);
+        }
+    }
+
+    private static PageTableFormat pageTableFormat(String arch) {
+        return switch (arch) {
+            case "x86_64" -> PageTableFormat.EPT;
+            case "aarch64" -> PageTableFormat.AARCH64_S2_4L;
+            default -> PageTableFormat.SV39X4;
+        };
+    }
+
+    private static int elfMachine(String arch) {
+        return switch (arch) {
+            case "x86_64" -> ElfImage.EM_X86_64;
+            case "aarch64" -> ElfImage.EM_AARCH64;
+            default -> ElfImage.EM_RISCV;
+        };
+    }
+
+    private EntryMode entryMode() {
+        return config.kernel().entryMode().map(m -> switch (m) {
+            case REAL -> EntryMode.REAL;
+            case PROTECTED -> EntryMode.PROTECTED;
+            case LONG -> EntryMode.LONG;
+        }).orElse(EntryMode.DEFAULT);
+    }
+
+    /**
+     * What a user-space host cannot give is refused here, each entry named; x86's IOAPIC and LAPIC
+     * "passed through" at their architectural addresses are what KVM's in-kernel irqchip emulates,
+     * so those entries are accepted and served by it.
+     */
+    private void checkHostCapabilities() {
+        List<String> refused = new ArrayList<>();
+        if (config.base().vmType() == VmType.HOST_VM) {
+            refused.add("base.vm_type = 0 (host VM): a user-space KVM host runs guests only");
+        }
+        List<PassthroughDeviceConfig> pt = config.devices().passthroughDevices();
+        for (int i = 0; i < pt.size(); i++) {
+            PassthroughDeviceConfig d = pt.get(i);
+            if (arch.equals("x86_64") && d instanceof PassthroughDeviceConfig.Region r && r.isX86InterruptController()) {
+                notes.add("devices.passthrough_devices[" + i + "] '" + r.name() + "' is served by KVM's in-kernel irqchip");
+                continue;
+            }
+            refused.add("devices.passthrough_devices[" + i + "] '" + d.name()
+                    + "': a user-space host cannot pass a host device through; emulate it in emu_devices or remove it");
+        }
+        List<PassthroughAddressConfig> addrs = config.devices().passthroughAddresses();
+        for (int i = 0; i < addrs.size(); i++) {
+            refused.add("devices.passthrough_addresses[" + i + "]: a user-space host cannot pass host memory through");
+        }
+        if (!refused.isEmpty()) {
+            throw new VmBuildException(config.origin().sourceName() + ": " + String.join("; ", refused));
+        }
+    }
+
+    private boolean needsIrqchipForPassthrough() {
+        return config.devices().passthroughDevices().stream().anyMatch(
+                d -> d instanceof PassthroughDeviceConfig.Region r && r.isX86InterruptController());
+    }
+
+    private ArchVm createArchVm() {
+        try {
+            return backend.createVm(new ArchVmConfig(id, config.base().cpuNum(), inKernelIrqchip || needsIrqchipForPassthrough()));
+        } catch (HardwareUnsupportedException e) {
+            throw new VmBuildException("VM '" + config.base().name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MapAlloc and MapIdentical regions become ordinary RAM blocks from the HAL, mapped in the
+     * address space; a user-space host cannot map host-physical memory identically, so MapIdentical
+     * gets RAM at the same GPA (what the guest needs) and a note. MapReserved asks for host memory
+     * itself and is refused. Each block is recorded as soon as the HAL hands it out.
+     */
+    private void allocateRam() {
+        List<MemoryRegion> regions = config.kernel().memoryRegions();
+        boolean firstBuild = archVm == null;
+        for (int i = 0; i < regions.size(); i++) {
+            MemoryRegion r = regions.get(i);
+            String name = String.format("kernel.memory_regions[%d] [0x%x, 0x%x)", i, r.gpa(), r.gpa() + r.size());
+            if (r.mapType() == MapType.MAP_RESERVED) {
+                throw new VmBuildException(name + ": MapReserved maps host-physical memory into the guest, which a "
+                        + "user-space host cannot do; use map_type 0 (MapAlloc)");
+            }
+            if (r.mapType() == MapType.MAP_IDENTICAL && firstBuild) {
+                notes.add(name + ": MapIdentical gets ordinary RAM at the same guest-physical address");
+            }
+            GuestRamBlock block = hal.allocGuestRam(r.size());
+            ramBlocks.add(block);
+            addrSpace.mapLinear(GuestPhysAddr.of(r.gpa()), block.hpa(), r.size(), flags(r));
+        }
+    }
+
+    /** Registers every RAM block with the hypervisor (KVM memory slots): derived from the address space's regions. */
+    private void registerRam(ArchVm vm) {
+        List<MemoryRegion> regions = config.kernel().memoryRegions();
+        for (int i = 0; i < regions.size(); i++) {
+            vm.mapRam(regions.get(i).gpa(), ramBlocks.get(i).memory(), flags(regions.get(i)));
+        }
+    }
+
+    private static MappingFlags flags(MemoryRegion r) {
+        return MappingFlags.of(r.flags() & MemoryRegion.ALL_FLAGS);
+    }
+
+    private void checkReservedRanges(ArchVm vm) {
+        for (Map.Entry<String, GuestPhysAddrRange> e : vm.reservedRanges().entrySet()) {
+            for (MemoryRegion r : config.kernel().memoryRegions()) {
+                GuestPhysAddrRange ram = new GuestPhysAddrRange(r.gpa(), r.size());
+                if (ram.overlaps(e.getValue())) {
+                    throw new VmBuildException(String.format("RAM %s overlaps %s at %s, which the %s backend reserves",
+                            ram, e.getKey(), e.getValue(), arch));
+                }
+            }
+        }
+    }
+
+    private void addDevices(DeviceHookups hookups, List<BaseDeviceOps<?>> extraDevices) {
+        List<DeviceAddrRange> occupied = new ArrayList<>();
+        for (MemoryRegion r : config.kernel().memoryRegions()) {
+            occupied.add(new GuestPhysAddrRange(r.gpa(), r.size()));
+        }
+        occupied.addAll(archVm.reservedRanges().values());
+        for (EmulatedDeviceConfig d : config.devices().emuDevices()) {
+            BaseDeviceOps<?> device;
+            try {
+                device = EmulatedDeviceFactory.create(new EmulatedDeviceSpec(d.name(), d.baseGpa(), d.length(), d.irqId(),
+                        d.emuType(), d.cfgList()), arch, hookups);
+                devices.add(device);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                throw new VmBuildException(config.origin().locate("devices.emu_devices") + ": " + e.getMessage(), e);
+            }
+            occupied.add(device.addressRange());
+        }
+        for (BaseDeviceOps<?> extra : extraDevices) {
+            devices.add(extra);
+            occupied.add(extra.addressRange());
+        }
+        if (config.devices().builtinDevices()) {
+            devices.addAll(BuiltinDevices.create(arch, hookups, occupied));
+        }
+        addUserSpaceInterruptController(occupied);
+    }
+
+    /**
+     * RISC-V hosts without KVM's AIA: a PLIC in user space (QEMU virt's, at 0x0c00_0000) takes the
+     * devices' lines and drives each hart's S-mode external interrupt through its vCPU.
+     */
+    private void addUserSpaceInterruptController(List<DeviceAddrRange> occupied) {
+        if (!arch.equals("riscv64") || !inKernelIrqchip || archVm.hasInKernelIrqchip()) {
+            return;
+        }
+        Plic plic = Plic.virt(slots.length, (hart, mode, asserted) -> {
+            if (mode == PrivilegeMode.SUPERVISOR && hart >= 0 && hart < slots.length && slots[hart] != null) {
+                slots[hart].vcpu.arch().setExternalInterruptLevel(asserted);
+            }
+        });
+        for (DeviceAddrRange taken : occupied) {
+            if (taken instanceof GuestPhysAddrRange && taken.overlaps(plic.addressRange())) {
+                throw new VmBuildException("the RISC-V PLIC at " + plic.addressRange() + " overlaps " + taken
+                        + "; move that region or device, or set interrupt_mode = \"no_irq\"");
+            }
+        }
+        devices.add(plic);
+        userSpacePlic = plic;
+        interrupts.useUserSpaceController(plic);
+    }
+
+    private void createVcpus(ArchVm vm, UnhandledStop unhandledStop) {
+        for (int i = 0; i < slots.length; i++) {
+            // A config's phys_cpu_ids name the host CPUs AxVisor pins vCPUs to; the guest-visible id is the backend's.
+            long archId = vm.archIdOf(i);
+            long mask = config.base().physCpuSets().size() > i ? config.base().physCpuSets().get(i) : 0;
+            int favor = mask == 0 ? -1 : Long.numberOfTrailingZeros(mask);
+            AxVCpu<AxArchVCpu> vcpu = new AxVCpu<>(id, i, favor, mask, vm.createVcpu(new VCpuCreateConfig(id, i, archId)));
+            int vcpuId = i;
+            Consumer<String> stop = what -> unhandledStop.stop(vcpuId, what);
+            VmDeviceHandler handler = new VmDeviceHandler(devices, addrSpace, new DeviceContext(id, i, addrSpace),
+                    config.devices().unhandledAccess() == UnhandledAccess.STOP, stop);
+            slots[i] = new VcpuSlot(i, archId, handler, vcpu);
+        }
+        setUpBsp(slots[0].vcpu);
+        setUpSecondariesStartedByTheHypervisor(vm);
+    }
+
+    /**
+     * Where the hypervisor starts secondary vCPUs itself (KVM's PSCI CPU_ON, SBI HSM), every vCPU
+     * is set up now and runs from boot; its run waits inside the hypervisor until the guest starts it.
+     */
+    private void setUpSecondariesStartedByTheHypervisor(ArchVm vm) {
+        if (!vm.startsSecondaryVcpus()) {
+            return;
+        }
+        for (int i = 1; i < slots.length; i++) {
+            slots[i].vcpu.setup(GuestPhysAddr.of(bspEntry), addrSpace.pageTableRoot(), setupConfig(bspMode, bootArgument));
+        }
+    }
+
+    private void setUpBsp(AxVCpu<AxArchVCpu> bsp) {
+        try {
+            bsp.setup(GuestPhysAddr.of(bspEntry), addrSpace.pageTableRoot(), setupConfig(bspMode, bootArgument));
+        } catch (RuntimeException e) {
+            throw new VmBuildException("VM '" + config.base().name() + "': the boot vCPU cannot start at 0x"
+                    + Long.toHexString(bspEntry) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The setup a vCPU gets when it starts in {@code mode} with {@code argument}. */
+    public VCpuSetupConfig setupConfig(EntryMode mode, long argument) {
+        return new VCpuSetupConfig(mode, argument, addrSpace, 0);
+    }
+
+    // ---- rebooting --------------------------------------------------------------------------
+
+    /**
+     * Rebuilds the hardware for a reboot, with every vCPU out of the guest: the hypervisor's VM and
+     * vCPUs anew, fresh RAM (the HAL hands back pages the guest never touched, instead of zeroing
+     * the old), the images reloaded, the boot vCPU set up again. Devices and the address space's
+     * other mappings survive. Every block and hardware VM acquired is recorded as it is acquired,
+     * so a failure part way leaves nothing that {@link #release} would not return.
+     */
+    public void rebuild() {
+        ArchVm old = archVm;
+        archVm = null;
+        interrupts.retarget(null);
+        old.close();
+        List<MemoryRegion> regions = config.kernel().memoryRegions();
+        for (int i = 0; i < regions.size(); i++) {
+            addrSpace.unmap(GuestPhysAddr.of(regions.get(i).gpa()), regions.get(i).size());
+        }
+        List<GuestRamBlock> freed = List.copyOf(ramBlocks);
+        ramBlocks.clear();
+        for (GuestRamBlock block : freed) {
+            hal.freeGuestRam(block);
+        }
+        allocateRam();
+        bspEntry = images.load(addrSpace);
+        ArchVm fresh = createArchVm();
+        archVm = fresh;
+        registerRam(fresh);
+        interrupts.retarget(fresh);
+        if (userSpacePlic != null) {
+            userSpacePlic.reset();
+        }
+        for (VcpuSlot s : slots) {
+            AxVCpu<AxArchVCpu> old1 = s.vcpu;
+            s.vcpu = new AxVCpu<>(id, s.id, old1.favorPhysCpu(), old1.physCpuSet(),
+                    fresh.createVcpu(new VCpuCreateConfig(id, s.id, s.archId)));
+        }
+        setUpBsp(slots[0].vcpu);
+        setUpSecondariesStartedByTheHypervisor(fresh);
+    }
+
+    // ---- teardown ---------------------------------------------------------------------------
+
+    /**
+     * Returns everything: the hardware VM and its vCPUs, guest RAM to the HAL, the nested page
+     * tables, the console pump. Each step runs even when an earlier one failed (recorded in
+     * {@code teardown}). Call it once no thread holds a vCPU.
+     */
+    public void release(Teardown teardown) {
+        ArchVm vm = archVm;
+        archVm = null;
+        if (vm != null) {
+            teardown.run(vm::close);
+        }
+        List<GuestRamBlock> blocks = List.copyOf(ramBlocks);
+        ramBlocks.clear();
+        for (GuestRamBlock block : blocks) {
+            teardown.run(() -> hal.freeGuestRam(block));
+        }
+        teardown.run(addrSpace::close);
+        teardown.run(consolePump::close);
+    }
+
+    // ---- what the VM reads ------------------------------------------------------------------
+
+    public String architecture() {
+        return arch;
+    }
+
+    public AddrSpace<P> addrSpace() {
+        return addrSpace;
+    }
+
+    public AxVmDevices devices() {
+        return devices;
+    }
+
+    public InterruptRouter interrupts() {
+        return interrupts;
+    }
+
+    /** The hardware VM (null between the close of the old one and the new one during a reboot, and after release). */
+    public ArchVm archVm() {
+        return archVm;
+    }
+
+    public VcpuSlot[] slots() {
+        return slots;
+    }
+
+    public List<String> notes() {
+        return Collections.unmodifiableList(notes);
+    }
+
+    public long bspEntry() {
+        return bspEntry;
+    }
+
+    public EntryMode bspMode() {
+        return bspMode;
+    }
+
+    public ImageLoader images() {
+        return images;
+    }
+
+    /** Whether the hypervisor starts secondary vCPUs itself (then every vCPU runs from boot). */
+    public boolean hypervisorStartsSecondaries() {
+        ArchVm vm = archVm;
+        return vm != null && vm.startsSecondaryVcpus();
+    }
+}
