@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * visible as {@link #liveFrames()} before closing.
  */
 public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
+    private Runnable beforeAllocation;
     private static final long BLOCK_ALIGN = 1L << 21;
 
     private final Arena arena; // null when the block is lent by the caller
@@ -91,6 +92,14 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
         return allocFrames(1, 1);
     }
 
+    /**
+     * Runs {@code check} before every allocation from now on (fault injection for tests: it may
+     * throw, as an exhausted host would); null removes it.
+     */
+    public synchronized void beforeEachAllocation(Runnable check) {
+        this.beforeAllocation = check;
+    }
+
     @Override
     public synchronized HostPhysAddr allocFrames(int count, int alignFrames) {
         if (count <= 0 || alignFrames <= 0 || Integer.bitCount(alignFrames) != 1) {
@@ -98,6 +107,9 @@ public final class ArenaPagingHandler implements PagingHandler, AutoCloseable {
                     + " (expected count > 0, alignment a power of two)");
         }
         checkOpen();
+        if (beforeAllocation != null) {
+            beforeAllocation.run();
+        }
         int first = findFree(count, alignFrames, hint);
         if (first < 0) {
             first = findFree(count, alignFrames, 0);

@@ -71,7 +71,8 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
                 new Control(), (vcpuId, what) -> requestStop(
                         new StopCause(StopCause.Kind.UNHANDLED_ACCESS, 1, "vCPU " + vcpuId + ": " + what)));
         this.slots = parts.slots();
-        this.lifecycle = new VmLifecycle(id, config.base().name(), slots, new Machine(), hal::monotonicNanos);
+        this.lifecycle = new VmLifecycle(id, config.base().name(), slots, new Machine(), hal::monotonicNanos,
+                b.quiesce.toNanos());
     }
 
     /** Starts building a VM from {@code config} on {@code hal}. */

@@ -6,6 +6,7 @@ import dev.axvm.device.BaseDeviceOps;
 import dev.axvm.device.uart.SerialSink;
 import dev.axvm.device.uart.SerialSource;
 import dev.axvm.vcpu.spi.ArchBackend;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
     final List<BaseDeviceOps<?>> extraDevices = new ArrayList<>();
     SerialSink consoleOut = SerialSink.DISCARD;
     SerialSource consoleIn = SerialSource.none();
+    Duration quiesce = Duration.ofSeconds(10);
 
     AxVMBuilder(AxVMConfig config, H hal) {
         this.config = Objects.requireNonNull(config, "config");
@@ -60,6 +62,19 @@ public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
     /** A device of the embedder's, added after the config's own. */
     public AxVMBuilder<H, P> device(BaseDeviceOps<?> device) {
         extraDevices.add(Objects.requireNonNull(device, "device"));
+        return this;
+    }
+
+    /**
+     * How long a reboot, a pause and a close wait for the vCPU threads to let go of their vCPUs
+     * (kicking them out of the guest meanwhile) before they give up: a reboot then fails, a close
+     * leaves the release to the last thread out (default 10 s).
+     */
+    public AxVMBuilder<H, P> quiesceTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("quiesce timeout " + timeout + " is not positive");
+        }
+        this.quiesce = timeout;
         return this;
     }
 

@@ -8,9 +8,11 @@ import dev.axvm.config.ImageLocation;
 import dev.axvm.config.MemoryRegion;
 import dev.axvm.vm.ImageLoadException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,12 +97,25 @@ public final class ImageLoader {
         }
         Path file = config.origin().resolve(image.path());
         try {
-            long size = Files.size(file);
+            // Checked at every load (a reboot reloads): a path swapped for a FIFO or a device would
+            // block the loading thread or read without bound.
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new ImageLoadException(describe(image) + ": " + file + " is not a regular file");
+            }
+            long size = attributes.size();
             if (size > MAX_IMAGE || size > totalRam()) {
                 throw new ImageLoadException(String.format("%s (%s, 0x%x bytes) is larger than the VM's RAM (0x%x bytes)",
                         describe(image), file, size, totalRam()));
             }
-            return Files.readAllBytes(file);
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] bytes = in.readNBytes((int) size); // no more than it had when checked, whatever it grows to
+                if (bytes.length != size) {
+                    throw new ImageLoadException(String.format("%s: %s shrank from 0x%x to 0x%x bytes while it was read",
+                            describe(image), file, size, bytes.length));
+                }
+                return bytes;
+            }
         } catch (NoSuchFileException e) {
             throw new ImageLoadException(describe(image) + ": " + file + " does not exist", e);
         } catch (IOException e) {

@@ -29,7 +29,9 @@ public final class VmDeviceHandler implements DeviceAccessHandler {
     private final Consumer<String> stop;
     private final int vmId;
     private final int vcpuId;
-    private long unhandled;
+    // Written by this vCPU's thread only; read by any (AxVM.unhandledAccesses): volatile, so that
+    // readers see it move. Only an unserved access writes it, never the served fast path.
+    private volatile long unhandled;
 
     /**
      * @param stopOnUnhandled whether an access no device serves stops the VM
@@ -102,16 +104,17 @@ public final class VmDeviceHandler implements DeviceAccessHandler {
 
     // Only a guest that touches what no device serves gets here; allocation is fine now.
     private void unserved(AccessStatus status) {
-        unhandled++;
+        long count = unhandled + 1; // single writer: a plain read-modify-write of the volatile is exact
+        unhandled = count;
         String what = outcome.describe();
         if (stopOnUnhandled) {
             LOG.warn("VM {} vCPU {}: {}; stopping the VM (unhandled_access = \"stop\")", vmId, vcpuId, what);
             stop.accept(what);
-        } else if (unhandled <= LOGGED_IN_FULL) {
+        } else if (count <= LOGGED_IN_FULL) {
             LOG.warn("VM {} vCPU {}: {}; {} (unhandled_access = \"ignore\")", vmId, vcpuId, what,
                     status == AccessStatus.UNMAPPED ? "reads as all-ones, writes dropped" : "ignored");
-        } else if (Long.bitCount(unhandled) == 1) {
-            LOG.warn("VM {} vCPU {}: {} accesses no device served so far (latest: {})", vmId, vcpuId, unhandled, what);
+        } else if (Long.bitCount(count) == 1) {
+            LOG.warn("VM {} vCPU {}: {} accesses no device served so far (latest: {})", vmId, vcpuId, count, what);
         }
     }
 }

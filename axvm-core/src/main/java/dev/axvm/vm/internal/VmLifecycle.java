@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VmLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(VmLifecycle.class);
-    /** How long a reboot, pause or close waits for vCPU threads to let go of their vCPUs. */
-    public static final long QUIESCE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long REKICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** What the lifecycle needs from the rest of the VM. */
@@ -63,6 +61,7 @@ public final class VmLifecycle {
     private final VcpuSlot[] slots;
     private final Machine machine;
     private final LongSupplier clock;
+    private final long quiesceNanos;
     private final Object lock = new Object();
 
     private volatile VmStatus status = VmStatus.LOADED;
@@ -73,12 +72,14 @@ public final class VmLifecycle {
     private boolean closing;
     private boolean releaseDeferred;
 
-    public VmLifecycle(int vmId, String name, VcpuSlot[] slots, Machine machine, LongSupplier clock) {
+    /** @param quiesceNanos how long a reboot, pause or close waits for vCPU threads to let go */
+    public VmLifecycle(int vmId, String name, VcpuSlot[] slots, Machine machine, LongSupplier clock, long quiesceNanos) {
         this.vmId = vmId;
         this.name = name;
         this.slots = slots;
         this.machine = machine;
         this.clock = clock;
+        this.quiesceNanos = quiesceNanos;
     }
 
     // ---- what everybody reads ---------------------------------------------------------------
@@ -145,7 +146,8 @@ public final class VmLifecycle {
         }
         changed(VmStatus.SUSPENDED, null);
         if (!awaitLetGo()) {
-            LOG.warn("VM {}: paused, but a vCPU thread still holds its vCPU after 10 s", vmId);
+            LOG.warn("VM {}: paused, but a vCPU thread still holds its vCPU after {} ms", vmId,
+                    TimeUnit.NANOSECONDS.toMillis(quiesceNanos));
         }
         return Transition.APPLIED;
     }
@@ -214,7 +216,7 @@ public final class VmLifecycle {
         changed(VmStatus.REBOOTING, null);
         Throwable failure = null;
         if (!awaitLetGo()) {
-            failure = new IllegalStateException("a vCPU thread did not let go of its vCPU within 10 s");
+            failure = new IllegalStateException("a vCPU thread did not let go of its vCPU within " + TimeUnit.NANOSECONDS.toMillis(quiesceNanos) + " ms");
         } else {
             try {
                 machine.rebuild();
@@ -330,7 +332,7 @@ public final class VmLifecycle {
         kickAll();
         boolean releaseNow;
         synchronized (lock) {
-            long deadline = System.nanoTime() + QUIESCE_NANOS;
+            long deadline = System.nanoTime() + quiesceNanos;
             boolean interrupted = false;
             while (!quiet() && System.nanoTime() < deadline) {
                 try {
@@ -347,8 +349,8 @@ public final class VmLifecycle {
             releaseDeferred = !releaseNow;
         }
         if (!releaseNow) {
-            LOG.warn("VM {} '{}': a vCPU thread is still inside runVcpu 10 s after the close; the VM's resources are "
-                    + "released when it leaves", vmId, name);
+            LOG.warn("VM {} '{}': a vCPU thread is still inside runVcpu {} ms after the close; the VM's resources are "
+                    + "released when it leaves", vmId, name, TimeUnit.NANOSECONDS.toMillis(quiesceNanos));
             return;
         }
         releaseAndClose();
@@ -498,7 +500,7 @@ public final class VmLifecycle {
      * 10 ms; false after 10 s.
      */
     private boolean awaitLetGo() {
-        long deadline = System.nanoTime() + QUIESCE_NANOS;
+        long deadline = System.nanoTime() + quiesceNanos;
         Thread me = Thread.currentThread();
         kickAll();
         synchronized (lock) {

@@ -51,6 +51,15 @@ public final class MockHal implements AxVMHal<ArenaPagingHandler>, AutoCloseable
         return frames;
     }
 
+    /**
+     * Makes every allocation (guest RAM and page-table frames) a call of {@code plan}, which fails
+     * the one it is set to. Returns this HAL.
+     */
+    public MockHal withFaults(FaultPlan plan) {
+        frames.beforeEachAllocation(() -> plan.call("allocation"));
+        return this;
+    }
+
     /** The clock. */
     public ManualClock clock() {
         return clock;

@@ -37,12 +37,17 @@ public final class ScriptedArchVm implements ArchVm {
     private final List<RamMapping> ram = new ArrayList<>();
     private final List<LineLevel> lines = new ArrayList<>();
     private final List<ScriptedVCpu> vcpus = new ArrayList<>();
+    private final FaultPlan faults;
+    private final long rejectedEntry;
     private boolean closed;
 
-    ScriptedArchVm(ArchVmConfig config, boolean irqchip, IntFunction<List<ExitReason>> scripts) {
+    ScriptedArchVm(ArchVmConfig config, boolean irqchip, IntFunction<List<ExitReason>> scripts, FaultPlan faults,
+            long rejectedEntry) {
         this.config = config;
         this.irqchip = irqchip;
         this.scripts = scripts;
+        this.faults = faults;
+        this.rejectedEntry = rejectedEntry;
     }
 
     /** What the VM core asked for. */
@@ -52,6 +57,7 @@ public final class ScriptedArchVm implements ArchVm {
 
     @Override
     public synchronized void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
+        faults.call("mapRam");
         ram.add(new RamMapping(gpa, host.byteSize(), flags));
     }
 
@@ -62,7 +68,8 @@ public final class ScriptedArchVm implements ArchVm {
 
     @Override
     public synchronized ScriptedVCpu createVcpu(VCpuCreateConfig config) {
-        ScriptedVCpu v = new ScriptedVCpu(config, scripts.apply(config.vcpuId()));
+        faults.call("createVcpu " + config.vcpuId());
+        ScriptedVCpu v = new ScriptedVCpu(config, scripts.apply(config.vcpuId()), faults, rejectedEntry);
         vcpus.add(v);
         return v;
     }

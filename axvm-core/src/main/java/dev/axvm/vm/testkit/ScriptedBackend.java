@@ -18,6 +18,8 @@ public final class ScriptedBackend implements ArchBackend {
     private final BiFunction<Integer, Integer, List<ExitReason>> scripts;
     private final List<ScriptedArchVm> vms = new ArrayList<>();
     private boolean offersIrqchip = true;
+    private FaultPlan faults = FaultPlan.counting();
+    private long rejectedEntry = -1;
 
     /**
      * @param architecture the architecture it claims (the config's)
@@ -26,6 +28,24 @@ public final class ScriptedBackend implements ArchBackend {
     public ScriptedBackend(String architecture, BiFunction<Integer, Integer, List<ExitReason>> scripts) {
         this.architecture = architecture;
         this.scripts = scripts;
+    }
+
+    /**
+     * Makes every hypervisor call of its VMs and vCPUs (create, map, set up, bind, ...) a call of
+     * {@code plan}, which fails the one it is set to, as a failing ioctl would.
+     */
+    public ScriptedBackend withFaults(FaultPlan plan) {
+        this.faults = plan;
+        return this;
+    }
+
+    /**
+     * Makes its vCPUs refuse {@code gpa} as an entry, as a real backend refuses one its mode
+     * cannot reach (x86 real mode above 1 MiB): {@code setEntry} throws IllegalArgumentException.
+     */
+    public ScriptedBackend rejectingEntry(long gpa) {
+        this.rejectedEntry = gpa;
+        return this;
     }
 
     /** Makes its VMs lack an in-kernel interrupt controller even when asked for one (a RISC-V host without AIA). */
@@ -51,9 +71,10 @@ public final class ScriptedBackend implements ArchBackend {
 
     @Override
     public synchronized ScriptedArchVm createVm(ArchVmConfig config) {
+        faults.call("createVm");
         int number = vms.size();
         ScriptedArchVm vm = new ScriptedArchVm(config, offersIrqchip && config.inKernelIrqchip(),
-                vcpuId -> scripts.apply(number, vcpuId));
+                vcpuId -> scripts.apply(number, vcpuId), faults, rejectedEntry);
         vms.add(vm);
         return vm;
     }

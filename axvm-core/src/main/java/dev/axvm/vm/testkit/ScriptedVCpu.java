@@ -26,12 +26,17 @@ public final class ScriptedVCpu implements AxArchVCpu {
     private final List<Long> readResults = new ArrayList<>();
     private final List<Integer> injected = new ArrayList<>();
     private final long[] gprs = new long[32];
+    private final FaultPlan faults;
+    private final long rejectedEntry;
     private boolean kicked;
     private boolean closed;
+    private boolean stubborn;
 
-    ScriptedVCpu(VCpuCreateConfig config, List<ExitReason> script) {
+    ScriptedVCpu(VCpuCreateConfig config, List<ExitReason> script, FaultPlan faults, long rejectedEntry) {
         this.config = config;
         this.script = new ArrayDeque<>(script);
+        this.faults = faults;
+        this.rejectedEntry = rejectedEntry;
     }
 
     /** The creation config it got. */
@@ -65,17 +70,37 @@ public final class ScriptedVCpu implements AxArchVCpu {
 
     @Override
     public void setEntry(GuestPhysAddr entry) {
+        faults.call("setEntry");
+        if (entry.value() == rejectedEntry) {
+            throw new IllegalArgumentException("entry " + entry + " is out of this vCPU's reach");
+        }
         call("setEntry " + entry);
     }
 
     @Override
     public void setNestedRoot(HostPhysAddr root) {
+        faults.call("setNestedRoot");
         call("setNestedRoot");
     }
 
     @Override
     public void setup(VCpuSetupConfig setup) {
+        faults.call("setup");
         call("setup " + setup.mode() + " arg=0x" + Long.toHexString(setup.bootArgument()));
+    }
+
+    /**
+     * Makes the vCPU stay "in the guest" from its next run on, deaf to kicks and to close, as a
+     * vCPU whose thread never leaves KVM_RUN; {@link #release()} lets it go (its run then returns Nothing).
+     */
+    public synchronized void stayInGuest() {
+        stubborn = true;
+    }
+
+    /** Ends {@link #stayInGuest()}. */
+    public synchronized void release() {
+        stubborn = false;
+        notifyAll();
     }
 
     @Override
@@ -94,6 +119,14 @@ public final class ScriptedVCpu implements AxArchVCpu {
     }
 
     private synchronized ExitReason next() {
+        while (stubborn) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitReason.Nothing.INSTANCE;
+            }
+        }
         while (script.isEmpty() && !kicked && !closed) {
             try {
                 wait();
@@ -139,6 +172,7 @@ public final class ScriptedVCpu implements AxArchVCpu {
 
     @Override
     public void bind() {
+        faults.call("bind");
         call("bind");
     }
 
