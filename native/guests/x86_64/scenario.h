@@ -122,3 +122,11 @@
     hlt
     jmp 103b
 .endm
+
+/* The chaos scenario: boots the guest goes through (each but the last ends in a reset from every
+   vCPU, the last in a power-off from every vCPU), and the exits each vCPU makes per boot. */
+#define CHAOS_BOOTS 5
+#define CHAOS_ITERATIONS 12000
+#define FAIL_CHAOS_DATA 8             /* a scratch register read back something else than was stored */
+#define PLATFORM_SYSTEM_OFF 2
+#define PLATFORM_SYSTEM_RESET 3

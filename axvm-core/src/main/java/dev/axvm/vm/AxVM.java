@@ -11,6 +11,7 @@ import dev.axvm.vcpu.AxArchVCpu;
 import dev.axvm.vcpu.AxVCpu;
 import dev.axvm.vcpu.ExitReason;
 import dev.axvm.vcpu.VCpuState;
+import dev.axvm.vcpu.VCpuStateException;
 import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vm.internal.VcpuSlot;
 import dev.axvm.vm.internal.VmAssembly;
@@ -411,11 +412,21 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     /**
      * Delivers {@code vector} to vCPU {@code vcpuId}: queued in the vCPU until the guest can take
      * it, and the vCPU's thread woken if it waits after a Halt. The HAL's default
-     * {@code injectIrqToVcpu} calls this.
+     * {@code injectIrqToVcpu} calls this. An interrupt for a vCPU that can take none any more (its
+     * setup failed, the VM closed it) is dropped: never an exception for a racing host thread.
      */
     public void deliverInterrupt(int vcpuId, int vector) {
         VcpuSlot s = slot(vcpuId);
-        s.vcpu.injectInterrupt(vector);
+        AxVCpu<AxArchVCpu> vcpu = s.vcpu;
+        if (vcpu.state() != VCpuState.INVALID) {
+            try {
+                vcpu.injectInterrupt(vector);
+            } catch (VCpuStateException e) {
+                // It became Invalid since the check (its setup failed, or a reboot closed it): the VM
+                // is stopping or has a new vCPU, and an interrupt for the old one has nowhere to go.
+                LOG.debug("VM {}: interrupt {} for vCPU {} dropped: {}", id, vector, vcpuId, e.getMessage());
+            }
+        }
         lifecycle.wake(s);
     }
 

@@ -18,7 +18,9 @@ public enum GuestFailure {
     /** Starting the second vCPU returned an error. */
     CPU_ON(6, "starting the second vCPU returned an error"),
     /** A vCPU ran on after turning itself off. */
-    PAST_CPU_OFF(7, "a vCPU ran on after turning itself off");
+    PAST_CPU_OFF(7, "a vCPU ran on after turning itself off"),
+    /** FAIL_CHAOS_DATA: a scratch register read back something else than the vCPU had stored. */
+    CHAOS_DATA(8, "a scratch register read back something else than was stored");
 
     private final int code;
     private final String meaning;

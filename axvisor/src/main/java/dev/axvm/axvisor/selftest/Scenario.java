@@ -6,7 +6,8 @@ package dev.axvm.axvisor.selftest;
  * architecture's KVM does something differently, its checks say so in the detail they return.
  */
 sealed interface Scenario
-        permits ConsoleScenario, MmioScenario, HypercallScenario, SmpScenario, InterruptScenario, PowerOffScenario {
+        permits ConsoleScenario, MmioScenario, HypercallScenario, SmpScenario, InterruptScenario, PowerOffScenario,
+        ChaosScenario {
 
     /** The scenario's name: its guest is {@code scenario-<name>}. */
     String name();
@@ -18,6 +19,11 @@ sealed interface Scenario
 
     /** Whether the VM gets an interrupt controller ({@code interrupt_mode = "emulated"}). */
     default boolean needsInterruptController() {
+        return false;
+    }
+
+    /** Whether a guest's reset reboots the VM (else it stops it, as AxVisor's app does). */
+    default boolean rebootOnReset() {
         return false;
     }
 

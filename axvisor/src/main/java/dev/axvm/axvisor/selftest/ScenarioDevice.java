@@ -29,7 +29,8 @@ import java.util.Objects;
  * Any other access inside the page — a load from a register other than the scratch ones, a store
  * that starts inside a register or runs past the scratch block — reads 0, changes nothing and is
  * recorded as {@link DeviceEvent.Kind#STRAY}. The log has room for {@value #CAPACITY} events,
- * allocated up front (so a guest access allocates nothing); later ones are counted as dropped.
+ * allocated up front (so a guest access allocates nothing); later ones are counted as dropped,
+ * every access is counted by kind, and the first failure reported past the log is kept.
  * Thread-safe: several vCPUs may access it at once.
  */
 public final class ScenarioDevice implements MmioDevice {
@@ -62,8 +63,10 @@ public final class ScenarioDevice implements MmioDevice {
     private final int[] vcpus = new int[CAPACITY];
     private final long[] offsets = new long[CAPACITY];
     private final long[] values = new long[CAPACITY];
+    private final long[] counts = new long[KINDS.length];
     private int events;
     private long dropped;
+    private DeviceEvent firstFailure;
 
     /**
      * A device at {@code base} whose line {@code irqLine} goes to {@code interrupts}.
@@ -156,6 +159,10 @@ public final class ScenarioDevice implements MmioDevice {
     }
 
     private void record(DeviceEvent.Kind kind, int vcpu, long offset, AccessWidth width, long value) {
+        counts[kind.ordinal()]++;
+        if (kind == DeviceEvent.Kind.FAIL && firstFailure == null && events == CAPACITY) {
+            firstFailure = new DeviceEvent(kind, vcpu, offset, width, value); // once: a failure is never lost to a full log
+        }
         if (events == CAPACITY) {
             dropped++;
             return;
@@ -186,6 +193,25 @@ public final class ScenarioDevice implements MmioDevice {
     public List<Long> reports(int vcpu) {
         return events().stream().filter(e -> e.kind() == DeviceEvent.Kind.REPORT && e.vcpu() == vcpu)
                 .map(DeviceEvent::value).toList();
+    }
+
+    /** Every access of {@code kind} so far, logged or not. */
+    public synchronized long count(DeviceEvent.Kind kind) {
+        return counts[kind.ordinal()];
+    }
+
+    /** Every access so far, logged or not. */
+    public synchronized long accesses() {
+        long n = 0;
+        for (long c : counts) {
+            n += c;
+        }
+        return n;
+    }
+
+    /** The first failure the guest reported after the log was full, if any (those before are in the log). */
+    public synchronized DeviceEvent failureBeyondTheLog() {
+        return firstFailure;
     }
 
     /** Events that did not fit in the log. */

@@ -30,6 +30,7 @@ final class ScenarioHypercalls implements HypercallHandler {
     static final int KEPT = 1_000;
 
     private final List<Call> calls = new ArrayList<>();
+    private long count;
 
     /** {@code nr + 1*a0 + 2*a1 + ... + 6*a5}, modulo 2^64: every argument counts, in its place. */
     static long answer(ExitReason.Hypercall call) {
@@ -43,11 +44,19 @@ final class ScenarioHypercalls implements HypercallHandler {
     @Override
     public long handle(AxVM<?, ?> vm, int vcpuId, ExitReason.Hypercall call) {
         synchronized (calls) {
+            count++;
             if (calls.size() < KEPT) {
                 calls.add(new Call(vcpuId, call));
             }
         }
         return answer(call);
+    }
+
+    /** Every call so far, kept or not. */
+    long count() {
+        synchronized (calls) {
+            return count;
+        }
     }
 
     /** The calls so far, in order. */

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  *   <li>{@code hypercall} — six arguments and an answer the guest checks;
  *   <li>{@code smp} — a second vCPU started by the guest, which prints too;
  *   <li>{@code interrupt} — a device line raised, taken in the guest's handler, acknowledged;
- *   <li>{@code power-off} — power-off while another vCPU spins in the guest.
+ *   <li>{@code power-off} — power-off while another vCPU spins in the guest;
+ *   <li>{@code chaos} — over 100,000 exits of random kinds from two vCPUs, reboots asked for by
+ *       both vCPUs at once, then a power-off from both.
  * </ol>
  *
  * Every scenario also checks the orderly end all of them share: stop cause POWER_OFF, all vCPU
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  */
 public final class ScenarioSuite {
     private static final List<Scenario> SCENARIOS = List.of(new ConsoleScenario(), new MmioScenario(),
-            new HypercallScenario(), new SmpScenario(), new InterruptScenario(), new PowerOffScenario());
+            new HypercallScenario(), new SmpScenario(), new InterruptScenario(), new PowerOffScenario(), new ChaosScenario());
     /** Host memory each scenario's HAL may hand out: RAM and page tables of one small VM. */
     private static final long HAL_RESERVATION = 64L << 20;
 

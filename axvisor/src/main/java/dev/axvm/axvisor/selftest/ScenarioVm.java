@@ -70,6 +70,7 @@ final class ScenarioVm {
         StopCause cause;
         VmStatus status;
         long unhandled;
+        int generation;
         List<String> stillRunning = new ArrayList<>();
         Queue<String> threadFailures = new ConcurrentLinkedQueue<>();
         try (AxVM<LinuxHostHal, ?> vm = AxVM.builder(config, hal).image(config.base().name(), image).consoleOutput(console)
@@ -79,7 +80,7 @@ final class ScenarioVm {
             fromBoot = vm.vcpuCount() > 1 && vm.isStarted(1);
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < vm.vcpuCount(); i++) {
-                VcpuRunner runner = new VcpuRunner(vm, i, hypercalls, false);
+                VcpuRunner runner = new VcpuRunner(vm, i, hypercalls, scenario.rebootOnReset());
                 // Daemon threads: a vCPU stuck in the kernel must not keep the JVM alive after the verdict.
                 threads.add(Thread.ofPlatform().name(VcpuRunner.threadName(vm.id(), i)).daemon()
                         .uncaughtExceptionHandler((t, e) -> threadFailures.add(t.getName() + " died with " + e))
@@ -99,9 +100,11 @@ final class ScenarioVm {
             cause = vm.stopCause();
             status = vm.status();
             unhandled = vm.unhandledAccesses();
+            generation = vm.generation();
         }
         return new GuestRun(machine, kernel, limit, inTime, cause == null ? StopCause.crash("no stop cause recorded") : cause,
                 status, console.text(), device.events(), device.dropped(), hypercalls.calls(), fromBoot, stillRunning,
-                List.copyOf(threadFailures), unhandled, hal.liveFrames());
+                List.copyOf(threadFailures), unhandled, hal.liveFrames(), device.accesses(), hypercalls.count(),
+                device.failureBeyondTheLog(), device.scratch(), generation);
     }
 }

@@ -70,6 +70,7 @@ class ScenarioHeaderTest {
     void theGuestExpectsTheAnswerTheHandlerGives(ScenarioMachine machine) throws IOException {
         Map<String, Long> d = defines(machine);
         assertEquals(ScenarioHypercalls.NUMBER, get(d, "HC_NR", machine));
+        assertEquals(ChaosScenario.BOOTS, get(d, "CHAOS_BOOTS", machine));
         for (int i = 0; i < 6; i++) {
             assertEquals(ScenarioHypercalls.ARGUMENTS.get(i), get(d, "HC_A" + i, machine), "HC_A" + i);
         }

@@ -60,7 +60,7 @@ class ScenarioSuiteKvmTest {
         Map<String, ScenarioResult> r = byName(new ScenarioSuite(ScenarioMachine.X86_64, Duration.ofSeconds(30),
                 everyGuestIs("scenario-console")).run(List.of(), x -> { }));
         assertTrue(r.get("console").passed(), r.get("console").line());
-        for (String name : List.of("mmio", "hypercall", "smp", "interrupt", "power-off")) {
+        for (String name : List.of("mmio", "hypercall", "smp", "interrupt", "power-off", "chaos")) {
             assertFalse(r.get(name).passed(), name + " must notice the wrong guest");
         }
         assertTrue(r.get("mmio").detail().startsWith("console \"console: hello from x86_64 on COM1\\n\", expected "),

@@ -22,7 +22,7 @@ class ScenarioSuiteTest {
 
     @Test
     void theListIsTheSameOnEveryArchitecture() {
-        assertEquals(List.of("console", "mmio", "hypercall", "smp", "interrupt", "power-off"), ScenarioSuite.names());
+        assertEquals(List.of("console", "mmio", "hypercall", "smp", "interrupt", "power-off", "chaos"), ScenarioSuite.names());
     }
 
     @Test
@@ -49,7 +49,7 @@ class ScenarioSuiteTest {
                 .stream().map(ScenarioResult::name).toList());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> suite.run(List.of("console", "reboot"), r -> { }));
-        assertEquals("unknown scenario 'reboot' (scenarios: console, mmio, hypercall, smp, interrupt, power-off)", e.getMessage());
+        assertEquals("unknown scenario 'reboot' (scenarios: console, mmio, hypercall, smp, interrupt, power-off, chaos)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ScenarioSuite(ScenarioMachine.X86_64, Duration.ZERO));
     }
 }

@@ -110,9 +110,10 @@ public final class VmAssembly<P extends PagingHandler> {
         try {
             space = new AddrSpace<>(hal.pagingHandler(), pageTableFormat(arch), GuestPhysAddr.of(0),
                     pageTableFormat(arch).gpaLimit());
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             consolePump.close();
-            throw e;
+            throw new VmBuildException("VM '" + config.base().name() + "': cannot create its address space: "
+                    + e.getMessage(), e);
         }
         this.addrSpace = space;
         try {
