@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param jmhInclude a regular expression over benchmark class/method names
  * @param profileAllocation whether to report bytes allocated per operation (JMH's GC profiler)
  * @param cBaseline the C program's name under native/target/bench and its arguments; empty for none
- * @param ratioMetrics {@code javaMetric, cMetric} whose quotient is the closing {@code ratio:} line; empty for none
+ * @param ratioMetrics {@code javaMetric, cMetric} pairs, each quotient printed as a ratio: the last pair's as the
+ *     closing {@code ratio:} line, any before it as {@code ratio_<javaMetric>:}; empty for none
  * @param probe instead of JMH, a measurement that is not a time per operation (memory, say); null for JMH
  */
 public record BenchDefinition(String name, String description, String jmhInclude, boolean profileAllocation,
@@ -35,8 +36,8 @@ public record BenchDefinition(String name, String description, String jmhInclude
         Objects.requireNonNull(jmhInclude);
         cBaseline = List.copyOf(cBaseline);
         ratioMetrics = List.copyOf(ratioMetrics);
-        if (!ratioMetrics.isEmpty() && ratioMetrics.size() != 2) {
-            throw new IllegalArgumentException(name + ": ratioMetrics is {javaMetric, cMetric}");
+        if (ratioMetrics.size() % 2 != 0) {
+            throw new IllegalArgumentException(name + ": ratioMetrics is {javaMetric, cMetric} pairs");
         }
     }
 }

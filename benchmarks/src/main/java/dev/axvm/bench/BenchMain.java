@@ -54,10 +54,12 @@ public final class BenchMain {
         if (!def.cBaseline().isEmpty()) {
             List<Figure> c = runC(def.cBaseline());
             c.forEach(System.out::println);
-            if (!def.ratioMetrics().isEmpty()) {
-                Figure j = find(java, def.ratioMetrics().get(0));
-                Figure n = find(c, def.ratioMetrics().get(1));
-                System.out.printf("ratio: %.2f%n", j.nanosPerOp() / n.nanosPerOp());
+            List<String> pairs = def.ratioMetrics();
+            for (int i = 0; i < pairs.size(); i += 2) {
+                Figure j = find(java, pairs.get(i));
+                Figure n = find(c, pairs.get(i + 1));
+                String label = i + 2 == pairs.size() ? "ratio" : "ratio_" + pairs.get(i);
+                System.out.printf("%s: %.2f%n", label, j.nanosPerOp() / n.nanosPerOp());
             }
         }
     }
