@@ -41,7 +41,8 @@ final class LoopGuest implements AutoCloseable {
         devices = new CountingDevices(vcpu);
     }
 
-    private static byte[] image(String name) {
+    /** The guest {@code name} from the native guests jar. */
+    static byte[] image(String name) {
         try (InputStream in = LoopGuest.class.getResourceAsStream("/guests/x86_64/" + name + ".bin")) {
             if (in == null) {
                 throw new IllegalStateException("guest " + name + " is not on the class path (native guests jar)");

@@ -14,9 +14,6 @@ import dev.axvm.device.DeviceContext;
 import dev.axvm.device.MmioDevice;
 import dev.axvm.device.PortDevice;
 import dev.axvm.vm.AxVM;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * A real-mode x86 guest in a whole VM: the path a VM's exits really take —
@@ -38,19 +35,8 @@ final class VmLoopGuest implements AutoCloseable {
         AxVMConfig config = AxVMConfig.builder().name(guest).id(2).cpuNum(1).arch(GuestArch.X86_64).entryPoint(0x8000)
                 .kernel(guest, 0x8000).imageLocation(ImageLocation.MEMORY)
                 .memoryRegion(0, 640 * 1024, 0x7, MapType.MAP_ALLOC).build();
-        vm = AxVM.builder(config, hal).image(guest, image(guest)).device((BaseDeviceOps<?>) device).build();
+        vm = AxVM.builder(config, hal).image(guest, LoopGuest.image(guest)).device((BaseDeviceOps<?>) device).build();
         vm.boot();
-    }
-
-    private static byte[] image(String name) {
-        try (InputStream in = VmLoopGuest.class.getResourceAsStream("/guests/x86_64/" + name + ".bin")) {
-            if (in == null) {
-                throw new IllegalStateException("guest " + name + " is not on the class path (native guests jar)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
@@ -59,11 +45,19 @@ final class VmLoopGuest implements AutoCloseable {
         hal.close();
     }
 
-    /** Sums what the guest writes: the "handling" both sides do per access. */
+    /** Sums what the guest writes: the "handling" both sides do per access. Subclasses say where. */
     abstract static class CountingDevice {
         long sum;
 
-        final void count(long addr, long value) {
+        public EmulatedDeviceType emulatedType() {
+            return EmulatedDeviceType.DUMMY;
+        }
+
+        public long handleRead(long addr, AccessWidth width, DeviceContext context) {
+            return 0;
+        }
+
+        public void handleWrite(long addr, AccessWidth width, long value, DeviceContext context) {
             sum += value + (addr & 1);
         }
     }
@@ -71,46 +65,16 @@ final class VmLoopGuest implements AutoCloseable {
     /** Port 0x80, the POST-code port the pio guest writes. */
     static final class CountingPort extends CountingDevice implements PortDevice {
         @Override
-        public EmulatedDeviceType emulatedType() {
-            return EmulatedDeviceType.DUMMY;
-        }
-
-        @Override
         public PortRange addressRange() {
             return new PortRange(0x80, 1);
-        }
-
-        @Override
-        public long handleRead(long addr, AccessWidth width, DeviceContext context) {
-            return 0;
-        }
-
-        @Override
-        public void handleWrite(long addr, AccessWidth width, long value, DeviceContext context) {
-            count(addr, value);
         }
     }
 
     /** 16 bytes at 0xd0000, where the mmio guest stores. */
     static final class CountingMmio extends CountingDevice implements MmioDevice {
         @Override
-        public EmulatedDeviceType emulatedType() {
-            return EmulatedDeviceType.DUMMY;
-        }
-
-        @Override
         public GuestPhysAddrRange addressRange() {
             return new GuestPhysAddrRange(0xd0000, 16);
-        }
-
-        @Override
-        public long handleRead(long addr, AccessWidth width, DeviceContext context) {
-            return 0;
-        }
-
-        @Override
-        public void handleWrite(long addr, AccessWidth width, long value, DeviceContext context) {
-            count(addr, value);
         }
     }
 }
