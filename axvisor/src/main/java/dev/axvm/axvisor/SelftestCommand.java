@@ -5,6 +5,7 @@ import dev.axvm.axvisor.selftest.ScenarioResult;
 import dev.axvm.axvisor.selftest.ScenarioSuite;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "selftest", mixinStandardHelpOptions = true,
         description = {"Run the scenario suite on this host's KVM: tiny guests for this architecture (console, mmio, "
-                + "hypercall, smp, interrupt, power-off), each in its own VM, checked end to end.",
+                + "hypercall, smp, interrupt, power-off, chaos), each in its own VM, checked end to end.",
             "Prints 'AXVM-SCENARIO PASS|FAIL <arch> <name>: <detail> (<ms> ms)' per scenario, then "
                 + "'scenarios: N passed, M failed'. Exit status: 0 when every scenario passed, 1 otherwise, 2 on a usage error."})
 final class SelftestCommand implements Callable<Integer> {
@@ -32,6 +33,11 @@ final class SelftestCommand implements Callable<Integer> {
             description = "How long each scenario's VM may run before the host stops it and the scenario fails "
                     + "(default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
+
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run the scenarios N times over, each run in fresh VMs: for hunting a failure that comes "
+                    + "and goes (default: ${DEFAULT-VALUE}).")
+    int repeat;
 
     @Spec
     CommandSpec spec;
@@ -46,17 +52,25 @@ final class SelftestCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        if (repeat <= 0) {
+            err.println("axvisor: --repeat wants a positive count, got " + repeat);
+            err.flush();
+            return 2;
+        }
         if (timeoutSeconds <= 0) {
             err.println("axvisor: --timeout wants a positive number of seconds, got " + timeoutSeconds);
             err.flush();
             return 2;
         }
-        List<ScenarioResult> results;
+        List<ScenarioResult> results = new ArrayList<>();
         try {
-            results = new ScenarioSuite(machine.get(), Duration.ofSeconds(timeoutSeconds)).run(only, r -> {
-                out.println(r.line());
-                out.flush();
-            });
+            ScenarioSuite suite = new ScenarioSuite(machine.get(), Duration.ofSeconds(timeoutSeconds));
+            for (int i = 0; i < repeat; i++) {
+                results.addAll(suite.run(only, r -> {
+                    out.println(r.line());
+                    out.flush();
+                }));
+            }
         } catch (IllegalArgumentException e) {
             err.println("axvisor: " + e.getMessage());
             err.flush();

@@ -38,14 +38,14 @@ class SelftestKvmTest {
     void everyScenarioPassesAndTheLastLineCountsThem() {
         Outcome o = selftest();
         assertEquals(0, o.status(), String.join("\n", o.out()) + o.err());
-        assertEquals(7, o.out().size(), String.join("\n", o.out()));
-        List<String> names = List.of("console", "mmio", "hypercall", "smp", "interrupt", "power-off");
+        List<String> names = List.of("console", "mmio", "hypercall", "smp", "interrupt", "power-off", "chaos");
+        assertEquals(names.size() + 1, o.out().size(), String.join("\n", o.out()));
         for (int i = 0; i < names.size(); i++) {
             String line = o.out().get(i);
             assertTrue(line.startsWith("AXVM-SCENARIO PASS x86_64 " + names.get(i) + ": "), line);
             assertTrue(line.matches(".* \\(\\d+ ms\\)$"), line);
         }
-        assertEquals("scenarios: 6 passed, 0 failed", o.out().getLast());
+        assertEquals("scenarios: 7 passed, 0 failed", o.out().getLast());
         assertEquals("", o.err());
     }
 
@@ -64,7 +64,7 @@ class SelftestKvmTest {
         Outcome unknown = selftest("reboot");
         assertEquals(2, unknown.status());
         assertEquals(List.of(), unknown.out());
-        assertEquals("axvisor: unknown scenario 'reboot' (scenarios: console, mmio, hypercall, smp, interrupt, power-off)\n",
+        assertEquals("axvisor: unknown scenario 'reboot' (scenarios: console, mmio, hypercall, smp, interrupt, power-off, chaos)\n",
                 unknown.err());
         Outcome timeout = selftest("--timeout", "0");
         assertEquals(2, timeout.status());

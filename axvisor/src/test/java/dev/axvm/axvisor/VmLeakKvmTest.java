@@ -2,6 +2,7 @@ package dev.axvm.axvisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.axvm.axvisor.host.LinuxHostHal;
 import dev.axvm.config.AxVMConfig;
@@ -62,7 +63,14 @@ class VmLeakKvmTest {
         try (AxVM<LinuxHostHal, ?> vm = AxVM.builder(config, hal).image("hello-long", image).build()) {
             vm.boot();
             Thread t = Thread.ofPlatform().start(new VcpuRunner(vm, 0, HypercallHandler.NONE, false));
-            assertTrue(vm.awaitStopped(10, TimeUnit.SECONDS));
+            if (!vm.awaitStopped(10, TimeUnit.SECONDS)) {
+                StringBuilder stack = new StringBuilder();
+                for (StackTraceElement e : t.getStackTrace()) {
+                    stack.append("\n  at ").append(e);
+                }
+                fail("the VM did not stop within 10 s: " + vm + ", stop cause " + vm.stopCause() + ", its vCPU thread "
+                        + t.getState() + ":" + stack);
+            }
             t.join(5000);
             assertEquals(StopCause.Kind.POWER_OFF, vm.stopCause().kind());
         }

@@ -180,7 +180,7 @@ class VmLifecycleKvmTest {
             t.join(10_000);
             assertFalse(t.isAlive(), t.getName() + " ended");
         }
-        assertEquals(VmStatus.STOPPED, vm.status());
+        assertEquals(VmStatus.CLOSED, vm.status());
         assertEquals(fdsBefore, openFds(), "KVM's VM and vCPU fds closed");
         assertEquals(0, hal.liveFrames(), "RAM returned");
     }

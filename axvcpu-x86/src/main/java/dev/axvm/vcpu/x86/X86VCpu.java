@@ -25,6 +25,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An x86_64 vCPU on KVM (VT-x, SVM or PVM underneath). Turns KVM exits into {@link ExitReason}s:
@@ -42,6 +44,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * this vCPU's LAPIC.
  */
 public final class X86VCpu extends ExitLoopVCpu {
+    private static final Logger LOG = LoggerFactory.getLogger(X86VCpu.class);
+
     private static final long RFLAGS_RESERVED = 0x2;
 
     private enum LastExit { NONE, IO_READ, STRING_IN, MMIO_READ, HYPERCALL, PLATFORM }
@@ -171,7 +175,7 @@ public final class X86VCpu extends ExitLoopVCpu {
             case HLT -> ExitReason.Halt.INSTANCE;
             case INTR -> interrupted();
             case IRQ_WINDOW_OPEN -> null;
-            case SHUTDOWN -> ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.CRASH);
+            case SHUTDOWN -> tripleFault();
             case FAIL_ENTRY -> new ExitReason.FailEntry(e.failEntryReason());
             case SYSTEM_EVENT -> systemEvent(e);
             case HYPERCALL -> kvmHypercall(e);
@@ -495,6 +499,12 @@ public final class X86VCpu extends ExitLoopVCpu {
 
     private long reg(X86Register r) {
         return regs.getAtIndex(JAVA_LONG, r.ordinal());
+    }
+
+    /** KVM_EXIT_SHUTDOWN: the guest triple-faulted; where it was is what a user needs to know. */
+    private ExitReason tripleFault() {
+        LOG.warn("vCPU {}: triple fault (KVM_EXIT_SHUTDOWN) at RIP 0x{}", vcpuId, Long.toHexString(rip()));
+        return ExitReason.SystemDown.of(ExitReason.SystemDown.Reason.CRASH);
     }
 
     private long rip() {

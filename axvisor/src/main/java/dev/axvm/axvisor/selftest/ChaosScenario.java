@@ -33,8 +33,14 @@ record ChaosScenario() implements Scenario {
 
     @Override
     public String verify(GuestRun run) throws ScenarioFailure {
-        run.requireOrderlyPowerOff(true);
         long boots = run.scratchWord(0);
+        try {
+            run.requireOrderlyPowerOff(true);
+        } catch (ScenarioFailure f) {
+            throw new ScenarioFailure("in boot " + boots + " of " + BOOTS + " (" + run.generation() + " reboots done, "
+                    + run.deviceAccesses() + " device accesses, " + run.hypercallCount() + " hypercalls so far): "
+                    + f.getMessage());
+        }
         if (boots != BOOTS || run.generation() != BOOTS - 1) {
             throw new ScenarioFailure("the guest counted " + boots + " boots and the VM rebooted " + run.generation()
                     + " times; expected " + BOOTS + " boots, " + (BOOTS - 1) + " reboots (one per pair of resets)");
