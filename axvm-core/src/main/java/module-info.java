@@ -7,4 +7,5 @@ module dev.axvm.vm {
 
     exports dev.axvm.vm;
     exports dev.axvm.vm.testkit;
+    exports dev.axvm.vm.fdt;
 }

@@ -12,7 +12,7 @@
 #define AXVM_API __attribute__((visibility("default")))
 
 /* Bumped whenever the exit record or a signature changes; Java checks it. */
-#define AXVM_ABI_VERSION 2
+#define AXVM_ABI_VERSION 3
 
 /* Exit kinds reported in the exit record (ours, not KVM's numbers). */
 enum axvm_exit_kind {

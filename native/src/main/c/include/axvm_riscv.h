@@ -65,4 +65,12 @@ AXVM_API int axvm_riscv_aia_available(int vm);
 /* KVM_GET_MP_STATE: KVM_MP_STATE_RUNNABLE (0) or KVM_MP_STATE_STOPPED (5). */
 AXVM_API int axvm_riscv_get_mp_state(int vcpu);
 
+/* platform.c: what the guest's device tree says of its harts. The ISA string ("rv64imafdc_zicsr...")
+   into buf (NUL-terminated): its length or -errno (-ENOSPC when len is too small). */
+AXVM_API int axvm_riscv_isa_string(int vcpu, char *buf, size_t len);
+/* The satp paging mode KVM gives the guest (8 sv39, 9 sv48, 10 sv57), or -errno (-ENOENT before 6.5). */
+AXVM_API int axvm_riscv_satp_mode(int vcpu);
+/* The vCPU timer's frequency in Hz. */
+AXVM_API int axvm_riscv_timebase(int vcpu, uint64_t *hz);
+
 #endif

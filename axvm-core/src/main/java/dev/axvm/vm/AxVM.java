@@ -13,10 +13,12 @@ import dev.axvm.vcpu.ExitReason;
 import dev.axvm.vcpu.VCpuState;
 import dev.axvm.vcpu.VCpuStateException;
 import dev.axvm.vcpu.spi.Teardown;
+import dev.axvm.vm.fdt.Fdt;
 import dev.axvm.vm.internal.VcpuSlot;
 import dev.axvm.vm.internal.VmAssembly;
 import dev.axvm.vm.internal.VmLifecycle;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -143,6 +145,14 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     public boolean hasInKernelIrqchip() {
         var vm = parts.archVm();
         return vm != null && vm.hasInKernelIrqchip();
+    }
+
+    /**
+     * The device tree the VM generated for its guest (aarch64 and riscv64: for a Linux Image kernel,
+     * or a config with {@code dtb_load_addr} but no {@code dtb_path}), as it sits in guest RAM.
+     */
+    public Optional<Fdt> deviceTree() {
+        return parts.deviceTree();
     }
 
     /** Notes from building: what the host provides differently from the config's wording. */

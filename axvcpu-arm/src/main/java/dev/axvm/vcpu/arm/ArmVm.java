@@ -13,6 +13,7 @@ import dev.axvm.vcpu.HardwareUnsupportedException;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.arm.internal.ArmShim;
 import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.PlatformFacts;
 import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
@@ -303,6 +304,16 @@ public final class ArmVm implements ArchVm {
 
     boolean isDoorbell(long gpa) {
         return layout.isDoorbell(gpa);
+    }
+
+    /** The vGICv3's place; {@link PlatformFacts.None} for a VM without one. */
+    @Override
+    public PlatformFacts platformFacts() {
+        if (vgicFd < 0) {
+            return new PlatformFacts.None();
+        }
+        return new PlatformFacts.Arm(layout.gicDistributor(), ArmPlatform.GICD_SIZE, layout.gicRedistributor(),
+                ArmPlatform.GICR_STRIDE, layout.interruptCount());
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.axvm.vcpu.riscv.internal.DebugConsoleService;
 import dev.axvm.vcpu.riscv.internal.RiscvShim;
 import dev.axvm.vcpu.riscv.internal.SbiCall;
 import dev.axvm.vcpu.spi.ExitLoopVCpu;
+import dev.axvm.vcpu.spi.PlatformFacts;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -220,6 +221,29 @@ public final class RiscvVCpu extends ExitLoopVCpu {
             case OTHER -> throw new VCpuException(String.format("vCPU %d: system event type %d that AxVM never enables, at %s",
                     vcpuId, e.rawSystemEventType(), "PC 0x" + Long.toHexString(pc())));
         };
+    }
+
+    // ---- what the device tree says of this hart -------------------------------------------
+
+    /**
+     * The hart as KVM reports it through ONE_REG: ISA string, MMU type ({@code riscv,sv39/48/57},
+     * empty when the kernel does not say) and timer frequency.
+     */
+    public PlatformFacts.Riscv platformFacts() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment isa = arena.allocate(512);
+            int n = Shim.check(RiscvShim.isaString(kvm.fd(), isa), "KVM_GET_ONE_REG(ISA, vCPU " + vcpuId + ")");
+            MemorySegment hz = arena.allocate(8, 8);
+            Shim.check(RiscvShim.timebase(kvm.fd(), hz), "KVM_GET_ONE_REG(timer frequency, vCPU " + vcpuId + ")");
+            int satp = RiscvShim.satpMode(kvm.fd());
+            String mmu = switch (satp) {
+                case 8 -> "riscv,sv39";
+                case 9 -> "riscv,sv48";
+                case 10 -> "riscv,sv57";
+                default -> ""; // not reported (before Linux 6.5) or bare: the guest probes for itself
+            };
+            return new PlatformFacts.Riscv(isa.getString(0).substring(0, n), mmu, hz.get(JAVA_LONG, 0));
+        }
     }
 
     // ---- interrupts -------------------------------------------------------------------------

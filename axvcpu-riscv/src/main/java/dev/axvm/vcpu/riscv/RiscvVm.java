@@ -11,6 +11,7 @@ import dev.axvm.vcpu.HardwareUnsupportedException;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.riscv.internal.RiscvShim;
 import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.PlatformFacts;
 import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
@@ -195,6 +196,15 @@ public final class RiscvVm implements ArchVm {
     @Override
     public Map<String, GuestPhysAddrRange> reservedRanges() {
         return Map.of();
+    }
+
+    /** The harts as KVM reports them (from the first vCPU: KVM gives every vCPU of a VM the same). */
+    @Override
+    public synchronized PlatformFacts platformFacts() {
+        if (vcpus.isEmpty()) {
+            throw new IllegalStateException("VM " + vmId + " has no vCPU to ask KVM about yet");
+        }
+        return vcpus.getFirst().platformFacts();
     }
 
     @Override

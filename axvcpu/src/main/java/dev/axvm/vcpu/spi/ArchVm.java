@@ -65,6 +65,14 @@ public interface ArchVm extends AutoCloseable {
      */
     Map<String, GuestPhysAddrRange> reservedRanges();
 
+    /**
+     * The facts the VM's platform description needs from the hypervisor (see {@link PlatformFacts});
+     * the vCPUs exist by the time the VM asks.
+     */
+    default PlatformFacts platformFacts() {
+        return new PlatformFacts.None();
+    }
+
     /** Releases every host resource of the VM. */
     @Override
     void close();

@@ -1,12 +1,14 @@
 package dev.axvm.vm.internal;
 
 import dev.axvm.addrspace.GuestMemory;
+import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.config.AxVMConfig;
-import dev.axvm.config.GuestImage;
 import dev.axvm.config.ImageKind;
 import dev.axvm.config.ImageLocation;
+import dev.axvm.config.KernelConfig;
 import dev.axvm.config.MemoryRegion;
 import dev.axvm.vm.ImageLoadException;
+import dev.axvm.vm.internal.boot.LinuxImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -26,53 +29,157 @@ import java.util.OptionalLong;
  */
 public final class ImageLoader {
     private static final long MAX_IMAGE = Integer.MAX_VALUE - 8;
+    /** The most a device tree may take (arm64's booting rules; kept on riscv64 too). */
+    public static final long MAX_DTB = 2L << 20;
 
     private final AxVMConfig config;
     private final Map<String, byte[]> memoryImages;
     private final int elfMachine;
+    private final String arch;
 
     /**
      * @param memoryImages images by the name the config gives as their path ({@code image_location = "memory"})
      * @param elfMachine the ELF e_machine a kernel must have on this architecture
      */
-    public ImageLoader(AxVMConfig config, Map<String, byte[]> memoryImages, int elfMachine) {
+    public ImageLoader(AxVMConfig config, Map<String, byte[]> memoryImages, int elfMachine, String arch) {
         this.config = config;
         this.memoryImages = Map.copyOf(memoryImages);
         this.elfMachine = elfMachine;
+        this.arch = arch;
     }
 
     /** One contiguous copy into guest RAM: {@code length} bytes of {@code source} then {@code zeros} zero bytes. */
-    private record Piece(String what, long gpa, byte[] source, int offset, int length, long zeros) {}
-
-    /** Checks every image, then loads them all; returns the BSP's entry (the ELF entry for an ELF kernel). */
-    public long load(GuestMemory memory) {
-        List<Piece> pieces = new ArrayList<>();
-        long entry = config.kernel().entryPoint();
-        for (GuestImage image : config.kernel().images()) {
-            byte[] bytes = read(image);
-            if (image.kind() == ImageKind.KERNEL && ElfImage.isElf(bytes)) {
-                ElfImage elf = ElfImage.parse(describe(image), bytes);
-                if (elf.machine() != elfMachine) {
-                    throw new ImageLoadException(describe(image) + ": ELF e_machine " + elf.machine()
-                            + " is not this VM's architecture (expected " + elfMachine + ")");
-                }
-                for (ElfImage.Segment s : elf.segments()) {
-                    pieces.add(new Piece(describe(image) + " segment at 0x" + Long.toHexString(s.physAddr()), s.physAddr(),
-                            bytes, (int) s.fileOffset(), (int) s.fileSize(), s.memSize() - s.fileSize()));
-                }
-                entry = elf.entry();
-            } else {
-                pieces.add(new Piece(describe(image), image.loadAddr(), bytes, 0, bytes.length, 0));
-            }
+    private record Piece(String what, long gpa, byte[] source, int offset, int length, long zeros) {
+        long end() {
+            return gpa + length + zeros;
         }
+    }
+
+    /**
+     * Where the images went.
+     *
+     * @param entry the boot vCPU's entry: the config's, an ELF kernel's, or a Linux Image's first byte
+     * @param linux whether the kernel is a Linux Image (it needs a device tree)
+     * @param initrd the initial ramdisk's range, if there is one
+     * @param dtb where the device tree is: loaded from the config's file, or reserved for one the VM
+     *     generates ({@link #generateDtb}); empty when the guest gets none
+     * @param generateDtb whether the VM must write its own device tree at {@code dtb}
+     */
+    public record Loaded(long entry, boolean linux, Optional<GuestPhysAddrRange> initrd, OptionalLong dtb,
+            boolean generateDtb) {}
+
+    /**
+     * Checks every image, then loads them all. A Linux Image kernel (aarch64, riscv64) must sit
+     * {@code text_offset} past a 2 MiB boundary and gets its whole {@code image_size}; it starts at
+     * its first byte. Without addresses from the config, the device tree goes in the last 2 MiB of
+     * the kernel's RAM region and the initial ramdisk right below it, as Firecracker places them. A
+     * device tree is generated (at that place or the config's {@code dtb_load_addr}) for a Linux
+     * Image, or when the config gives {@code dtb_load_addr} without {@code dtb_path}. Pieces that
+     * overlap are refused, naming both.
+     */
+    public Loaded load(GuestMemory memory) {
+        List<Piece> pieces = new ArrayList<>();
+        KernelConfig k = config.kernel();
+        long entry = k.entryPoint();
+        boolean linux = false;
+        String kernelWhat = describe(ImageKind.KERNEL, k.kernelPath());
+        byte[] kernel = read(ImageKind.KERNEL, k.kernelPath());
+        Optional<LinuxImage> image = LinuxImage.parse(kernelWhat, kernel, arch);
+        if (ElfImage.isElf(kernel)) {
+            ElfImage elf = ElfImage.parse(kernelWhat, kernel);
+            if (elf.machine() != elfMachine) {
+                throw new ImageLoadException(kernelWhat + ": ELF e_machine " + elf.machine()
+                        + " is not this VM's architecture (expected " + elfMachine + ")");
+            }
+            for (ElfImage.Segment seg : elf.segments()) {
+                pieces.add(new Piece(kernelWhat + " segment at 0x" + Long.toHexString(seg.physAddr()), seg.physAddr(),
+                        kernel, (int) seg.fileOffset(), (int) seg.fileSize(), seg.memSize() - seg.fileSize()));
+            }
+            entry = elf.entry();
+        } else if (image.isPresent()) {
+            LinuxImage li = image.get();
+            li.checkLoadAddress(kernelWhat, k.kernelLoadAddr());
+            if (k.entryPoint() != k.kernelLoadAddr()) {
+                throw new ImageLoadException(String.format("%s: entry_point 0x%x differs from kernel_load_addr 0x%x; a "
+                        + "Linux Image starts at its first byte", kernelWhat, k.entryPoint(), k.kernelLoadAddr()));
+            }
+            pieces.add(new Piece(kernelWhat + " (Linux Image, image_size 0x" + Long.toHexString(li.imageSize()) + ")",
+                    k.kernelLoadAddr(), kernel, 0, kernel.length, li.imageSize() - kernel.length));
+            entry = k.kernelLoadAddr();
+            linux = true;
+        } else {
+            pieces.add(new Piece(kernelWhat, k.kernelLoadAddr(), kernel, 0, kernel.length, 0));
+        }
+        if (k.biosPath().isPresent() && k.biosLoadAddr().isPresent()) {
+            byte[] bios = read(ImageKind.BIOS, k.biosPath().get());
+            pieces.add(new Piece(describe(ImageKind.BIOS, k.biosPath().get()), k.biosLoadAddr().getAsLong(), bios, 0,
+                    bios.length, 0));
+        }
+
+        // The device tree: the config's file, or the VM's own, in a slot of its own.
+        boolean describable = arch.equals("aarch64") || arch.equals("riscv64");
+        boolean generate = describable && k.dtbPath().isEmpty() && (linux || k.dtbLoadAddr().isPresent());
+        OptionalLong dtb = OptionalLong.empty();
+        byte[] dtbFile = null;
+        if (k.dtbPath().isPresent()) {
+            dtbFile = read(ImageKind.DTB, k.dtbPath().get());
+        }
+        if (dtbFile != null || generate) {
+            long size = dtbFile != null ? dtbFile.length : MAX_DTB;
+            long at = k.dtbLoadAddr().orElse(defaultDtbSlot(k));
+            if (at % 8 != 0) {
+                throw new ImageLoadException(String.format("dtb_load_addr 0x%x is not 8-byte aligned", at));
+            }
+            dtb = OptionalLong.of(at);
+            pieces.add(dtbFile != null
+                    ? new Piece(describe(ImageKind.DTB, k.dtbPath().get()), at, dtbFile, 0, dtbFile.length, 0)
+                    : new Piece("the generated device tree (up to 2 MiB)", at, new byte[0], 0, 0, size));
+        }
+
+        // The initial ramdisk: the config's address, or right below the device tree (the end of RAM without one).
+        Optional<GuestPhysAddrRange> initrd = Optional.empty();
+        if (k.ramdiskPath().isPresent()) {
+            byte[] ramdisk = read(ImageKind.RAMDISK, k.ramdiskPath().get());
+            long top = dtb.isPresent() && k.dtbLoadAddr().isEmpty() ? dtb.getAsLong() : regionEnd(k);
+            long at = k.ramdiskLoadAddr().orElse((top - ramdisk.length) & ~0xfffL);
+            pieces.add(new Piece(describe(ImageKind.RAMDISK, k.ramdiskPath().get()), at, ramdisk, 0, ramdisk.length, 0));
+            initrd = Optional.of(new GuestPhysAddrRange(at, Math.max(1, ramdisk.length)));
+        }
+
         for (Piece p : pieces) {
             checkFits(p, memory);
         }
+        checkOverlaps(pieces);
         for (Piece p : pieces) {
             memory.write(p.gpa(), p.source(), p.offset(), p.length());
             zero(memory, p.gpa() + p.length(), p.zeros());
         }
-        return entry;
+        return new Loaded(entry, linux, initrd, dtb, generate);
+    }
+
+    /** The last 2 MiB of the RAM region that holds the kernel (or of the first region). */
+    private long defaultDtbSlot(KernelConfig k) {
+        long end = regionEnd(k);
+        return (end - MAX_DTB) & -LinuxImage.ALIGNMENT;
+    }
+
+    private long regionEnd(KernelConfig k) {
+        MemoryRegion r = k.memoryRegions().stream().filter(m -> m.contains(k.kernelLoadAddr())).findFirst()
+                .orElse(k.memoryRegions().getFirst());
+        return r.gpa() + r.size();
+    }
+
+    private static void checkOverlaps(List<Piece> pieces) {
+        for (int i = 0; i < pieces.size(); i++) {
+            for (int j = i + 1; j < pieces.size(); j++) {
+                Piece a = pieces.get(i);
+                Piece b = pieces.get(j);
+                if (a.gpa() < b.end() && b.gpa() < a.end() && a.end() > a.gpa() && b.end() > b.gpa()) {
+                    throw new ImageLoadException(String.format("%s at [0x%x, 0x%x) overlaps %s at [0x%x, 0x%x)", a.what(),
+                            a.gpa(), a.end(), b.what(), b.gpa(), b.end()));
+                }
+            }
+        }
     }
 
     private static void zero(GuestMemory memory, long gpa, long count) {
@@ -82,44 +189,45 @@ public final class ImageLoader {
         }
     }
 
-    private String describe(GuestImage image) {
-        return image.kind().name().toLowerCase(java.util.Locale.ROOT) + " '" + image.path() + "'";
+    private static String describe(ImageKind kind, String path) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + path + "'";
     }
 
-    private byte[] read(GuestImage image) {
+    private byte[] read(ImageKind kind, String path) {
+        String what = describe(kind, path);
         if (config.kernel().imageLocation() == ImageLocation.MEMORY) {
-            byte[] bytes = memoryImages.get(image.path());
+            byte[] bytes = memoryImages.get(path);
             if (bytes == null) {
-                throw new ImageLoadException(describe(image) + ": image_location = \"memory\" but no image named '"
-                        + image.path() + "' was handed to the VM (have: " + memoryImages.keySet() + ")");
+                throw new ImageLoadException(what + ": image_location = \"memory\" but no image named '"
+                        + path + "' was handed to the VM (have: " + memoryImages.keySet() + ")");
             }
             return bytes;
         }
-        Path file = config.origin().resolve(image.path());
+        Path file = config.origin().resolve(path);
         try {
             // Checked at every load (a reboot reloads): a path swapped for a FIFO or a device would
             // block the loading thread or read without bound.
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             if (!attributes.isRegularFile()) {
-                throw new ImageLoadException(describe(image) + ": " + file + " is not a regular file");
+                throw new ImageLoadException(what + ": " + file + " is not a regular file");
             }
             long size = attributes.size();
             if (size > MAX_IMAGE || size > totalRam()) {
                 throw new ImageLoadException(String.format("%s (%s, 0x%x bytes) is larger than the VM's RAM (0x%x bytes)",
-                        describe(image), file, size, totalRam()));
+                        what, file, size, totalRam()));
             }
             try (InputStream in = Files.newInputStream(file)) {
                 byte[] bytes = in.readNBytes((int) size); // no more than it had when checked, whatever it grows to
                 if (bytes.length != size) {
                     throw new ImageLoadException(String.format("%s: %s shrank from 0x%x to 0x%x bytes while it was read",
-                            describe(image), file, size, bytes.length));
+                            what, file, size, bytes.length));
                 }
                 return bytes;
             }
         } catch (NoSuchFileException e) {
-            throw new ImageLoadException(describe(image) + ": " + file + " does not exist", e);
+            throw new ImageLoadException(what + ": " + file + " does not exist", e);
         } catch (IOException e) {
-            throw new ImageLoadException(describe(image) + ": cannot read " + file + ": " + e.getMessage(), e);
+            throw new ImageLoadException(what + ": cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

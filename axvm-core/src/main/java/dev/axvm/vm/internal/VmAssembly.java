@@ -42,10 +42,13 @@ import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vm.AxVMHal;
 import dev.axvm.vm.GuestRamBlock;
 import dev.axvm.vm.VmBuildException;
+import dev.axvm.vm.fdt.Fdt;
+import dev.axvm.vm.internal.boot.DeviceTreeGenerator;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -70,7 +73,7 @@ public final class VmAssembly<P extends PagingHandler> {
     private final AxVmDevices devices = new AxVmDevices();
     private final ImageLoader images;
     private final EntryMode bspMode;
-    private final long bootArgument;
+    private long bootArgument;
     private final boolean inKernelIrqchip;
     private final List<String> notes = new ArrayList<>();
     private final VcpuSlot[] slots;
@@ -79,6 +82,9 @@ public final class VmAssembly<P extends PagingHandler> {
     private volatile ArchVm archVm;
     private Plic userSpacePlic;
     private long bspEntry;
+    private ImageLoader.Loaded loaded;
+    private Fdt deviceTree;
+    private byte[] deviceTreeBlob;
 
     /**
      * Builds the VM's parts; on failure, returns what it took and throws.
@@ -101,8 +107,7 @@ public final class VmAssembly<P extends PagingHandler> {
         checkHostCapabilities();
         this.inKernelIrqchip = config.devices().interruptMode() != InterruptMode.NO_IRQ;
         this.bspMode = entryMode();
-        this.bootArgument = arch.equals("x86_64") ? 0 : config.kernel().dtbLoadAddr().orElse(0);
-        this.images = new ImageLoader(config, memoryImages, elfMachine(arch));
+        this.images = new ImageLoader(config, memoryImages, elfMachine(arch), arch);
         this.slots = new VcpuSlot[config.base().cpuNum()];
         this.interrupts = new InterruptRouter(id);
         this.consolePump = ConsolePump.wrap(consoleOut, "vm" + id + "-console-out");
@@ -118,13 +123,20 @@ public final class VmAssembly<P extends PagingHandler> {
         this.addrSpace = space;
         try {
             allocateRam();
-            bspEntry = images.load(addrSpace);
+            loaded = images.load(addrSpace);
+            bspEntry = loaded.entry();
+            bootArgument = arch.equals("x86_64") ? 0 : loaded.dtb().orElse(0);
             archVm = createArchVm();
             interrupts.retarget(archVm);
             registerRam(archVm);
             checkReservedRanges(archVm);
             addDevices(new DeviceHookups(interrupts, control, consolePump.sink(), consoleIn), extraDevices);
             createVcpus(archVm, unhandledStop);
+            if (loaded.generateDtb()) {
+                deviceTree = generateDeviceTree();
+                deviceTreeBlob = deviceTree.write();
+                writeDeviceTree();
+            }
         } catch (RuntimeException | Error e) {
             Teardown teardown = new Teardown();
             release(teardown);
@@ -369,6 +381,30 @@ public final class VmAssembly<P extends PagingHandler> {
         return new VCpuSetupConfig(mode, argument, addrSpace, 0);
     }
 
+    /** The device tree of this VM, from the VM itself (see {@link DeviceTreeGenerator}). */
+    private Fdt generateDeviceTree() {
+        long[] ids = new long[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            ids[i] = slots[i].archId;
+        }
+        return DeviceTreeGenerator.generate(new DeviceTreeGenerator.Inputs(arch, config.kernel().memoryRegions(), ids,
+                archVm.platformFacts(), devices.mmioDevices(), Optional.ofNullable(userSpacePlic),
+                config.kernel().cmdline().orElse(""), loaded.initrd()));
+    }
+
+    private void writeDeviceTree() {
+        if (deviceTreeBlob.length > ImageLoader.MAX_DTB) {
+            throw new VmBuildException("the generated device tree takes " + deviceTreeBlob.length
+                    + " bytes, more than the 2 MiB reserved for it");
+        }
+        addrSpace.write(loaded.dtb().getAsLong(), deviceTreeBlob, 0, deviceTreeBlob.length);
+    }
+
+    /** The device tree the VM generated for its guest, if it generated one. */
+    public Optional<Fdt> deviceTree() {
+        return Optional.ofNullable(deviceTree);
+    }
+
     // ---- rebooting --------------------------------------------------------------------------
 
     /**
@@ -393,7 +429,11 @@ public final class VmAssembly<P extends PagingHandler> {
             hal.freeGuestRam(block);
         }
         allocateRam();
-        bspEntry = images.load(addrSpace);
+        loaded = images.load(addrSpace);
+        bspEntry = loaded.entry();
+        if (deviceTreeBlob != null) {
+            writeDeviceTree(); // the same tree: the same RAM, vCPUs and devices as at the first boot
+        }
         ArchVm fresh = createArchVm();
         archVm = fresh;
         registerRam(fresh);

@@ -111,7 +111,9 @@ public final class ConfigRules {
             }
             String field = "kernel." + kind.pathKey();
             path(field, p.get(), "a path, or no " + kind.pathKey() + " key");
-            if (k.loadAddr(kind).isEmpty()) {
+            // A DTB or ramdisk without an address is placed by the VM (AxVM's extension: the end of
+            // RAM, as Firecracker does); a BIOS has no place but its own.
+            if (kind == ImageKind.BIOS && k.loadAddr(kind).isEmpty()) {
                 error(field, "is set but " + kind.loadAddrKey() + " is not",
                         kind.loadAddrKey() + " = <guest-physical address> to load the " + kind.imageName() + " at");
             }

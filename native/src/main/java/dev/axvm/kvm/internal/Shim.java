@@ -16,7 +16,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Shim {
     /** The ABI version this Java code was written against; see AXVM_ABI_VERSION in axvm.h. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     private static final MethodHandle ABI = Downcalls.critical("axvm_abi_version", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle EXIT_WORDS = Downcalls.critical("axvm_exit_words", FunctionDescriptor.of(JAVA_INT));

@@ -42,6 +42,12 @@ public final class RiscvShim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle MP_STATE = Downcalls.of("axvm_riscv_get_mp_state",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle ISA_STRING = Downcalls.of("axvm_riscv_isa_string",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle SATP_MODE = Downcalls.of("axvm_riscv_satp_mode",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle TIMEBASE = Downcalls.of("axvm_riscv_timebase",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
     private RiscvShim() {}
 
@@ -104,6 +110,33 @@ public final class RiscvShim {
     public static int mpState(int vcpu) {
         try {
             return (int) MP_STATE.invokeExact(vcpu);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** The vCPU's ISA string into {@code buffer} (NUL-terminated): its length, or -errno. */
+    public static int isaString(int vcpu, MemorySegment buffer) {
+        try {
+            return (int) ISA_STRING.invokeExact(vcpu, buffer, buffer.byteSize());
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** The satp mode KVM gives the guest (8 sv39, 9 sv48, 10 sv57), or -errno. */
+    public static int satpMode(int vcpu) {
+        try {
+            return (int) SATP_MODE.invokeExact(vcpu);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** The timer's frequency in Hz into {@code hz} (one u64), or -errno. */
+    public static int timebase(int vcpu, MemorySegment hz) {
+        try {
+            return (int) TIMEBASE.invokeExact(vcpu, hz);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
