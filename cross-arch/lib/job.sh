@@ -8,6 +8,7 @@ XA_JUNIT_MAIN=org.junit.platform.console.ConsoleLauncher
 XA_APP_MAIN=dev.axvm.axvisor.Main
 XA_JOB_FILES=() # more files for the job, "source=path in the job"
 XA_EXPECT=""    # a line the program must print (for programs that report no scenarios)
+XA_WRAPPER=()   # a command the java command line is handed to as its last arguments (--linux)
 
 # Sets XA_RUN_JARS to the axvisor app: axvisor/target/axvisor.jar and its libraries in lib/ (the
 # shims for every architecture, the three backends, the scenario guests). Builds it, as bin/axvisor
@@ -111,7 +112,7 @@ xa_write_job() {
     cp -p "${pair%%=*}" "$job/${pair#*=}"
   done
   local java="/usr/lib/jvm/java-25-openjdk-$XA_DEBARCH/bin/java" words="" w
-  for w in "$java" "${XA_JVM_OPTIONS[@]}" -cp "$cp" "$XA_MAIN" "${XA_PROGRAM_ARGS[@]}"; do
+  for w in "${XA_WRAPPER[@]}" "$java" "${XA_JVM_OPTIONS[@]}" -cp "$cp" "$XA_MAIN" "${XA_PROGRAM_ARGS[@]}"; do
     words="$words $(xa_shquote "$w")"
   done
   cat > "$job/job.sh" <<EOF

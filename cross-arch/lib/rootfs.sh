@@ -2,7 +2,7 @@
 # with dpkg -x (no maintainer scripts run: java needs none of them). The guest mounts it over 9p,
 # read-only, so one unpacked copy per architecture serves every run.
 
-XA_ROOTFS_PACKAGES="openjdk-25-jre-headless busybox-static"
+XA_ROOTFS_PACKAGES="openjdk-25-jre-headless busybox-static device-tree-compiler" # dtc: the --linux scenarios read the generated trees with it
 XA_ROOTFS_FORMAT=2 # bump when the layout below changes, so that cached roots are remade
 
 xa_prepare_rootfs() { # $1 = arch (aarch64|riscv64), $2 = Debian arch, $3 = suite

@@ -12,7 +12,7 @@
 #define AXVM_API __attribute__((visibility("default")))
 
 /* Bumped whenever the exit record or a signature changes; Java checks it. */
-#define AXVM_ABI_VERSION 3
+#define AXVM_ABI_VERSION 4
 
 /* Exit kinds reported in the exit record (ours, not KVM's numbers). */
 enum axvm_exit_kind {
@@ -116,6 +116,13 @@ AXVM_API int axvm_discard(void *addr, size_t size);
 
 /* common/host.c */
 AXVM_API int axvm_current_cpu(void);
+
+/* common/terminal.c */
+AXVM_API size_t axvm_term_state_size(void);
+AXVM_API int axvm_term_is_terminal(int fd);
+AXVM_API int axvm_term_save(int fd, void *state);
+AXVM_API int axvm_term_restore(int fd, const void *state);
+AXVM_API int axvm_term_make_raw(void *state, int keep_output_processing);
 
 /* common/kick.c */
 AXVM_API int axvm_kick_install(void);

@@ -4,6 +4,7 @@ import dev.axvm.config.AxVMConfig;
 import dev.axvm.config.AxVMConfigs;
 import dev.axvm.config.ConfigError;
 import dev.axvm.config.ConfigException;
+import dev.axvm.config.ConfigExtension;
 import dev.axvm.config.ConfigWarning;
 import dev.axvm.config.GuestArch;
 import dev.axvm.config.LoadedConfig;
@@ -34,7 +35,8 @@ final class ConfigCommand implements Runnable {
      */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Validate a VM config file.",
-                "Loads: prints 'ok: NAME (N vCPUs, M MiB RAM, K devices), arch A' and 'warning: ...' lines; exit 0.",
+                "Loads: prints 'ok: NAME (N vCPUs, M MiB RAM, K devices), arch A', 'warning: ...' lines, and a "
+                    + "'note: ...' line for each AxVM extension key the file uses; exit 0.",
                 "Does not load: prints 'error: FILE:LINE:COLUMN: FIELD: ...' lines on stderr; exit 1."})
     static final class Check implements Callable<Integer> {
         private static final long MIB = 1L << 20;
@@ -65,6 +67,10 @@ final class ConfigCommand implements Runnable {
             out.println(summary(loaded.config()));
             for (ConfigWarning w : loaded.warnings()) {
                 out.println("warning: " + w.line());
+            }
+            for (ConfigExtension e : ConfigExtension.usedBy(loaded.config())) {
+                out.println("note: " + loaded.config().origin().locate(e.field()) + ": " + e.field()
+                        + " is an AxVM extension (AxVisor has no such key): " + e.meaning());
             }
             out.flush();
             return 0;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** The {@code axvisor} command: runs and checks VMs described by AxVisor-style TOML files. */
 @Command(name = "axvisor", mixinStandardHelpOptions = true, version = "axvisor 0.1.0 (AxVM for Java)",
         description = "Run virtual machines from AxVisor-style TOML configs on Linux KVM.",
-        subcommands = {RunCommand.class, ConfigCommand.class, KvmInfoCommand.class, SelftestCommand.class})
+        subcommands = {RunCommand.class, DtbCommand.class, ConfigCommand.class, KvmInfoCommand.class, SelftestCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",
@@ -44,7 +44,10 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main(), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
-                return cls == RunCommand.class ? cls.cast(new RunCommand(console)) : defaults.create(cls);
+                if (cls == RunCommand.class) {
+                    return cls.cast(new RunCommand(console));
+                }
+                return cls == DtbCommand.class ? cls.cast(new DtbCommand(console)) : defaults.create(cls);
             }
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -7,30 +7,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds what the terminal delivers into a guest UART's input queue, on a daemon thread. The queue
- * applies back-pressure: when the guest does not read, this thread waits instead of buffering
- * without bound. The terminal stays in its normal (line-buffered, echoing) mode.
- *
- * <p>The thread ends in a known way: at end of input, when interrupted, or when reading fails
- * (logged). A byte whose delivery fails (the UART's interrupt line into a VM that is rebooting or
- * closing) is reported once and the feeding goes on; nothing it calls can make it die silently.
+ * Feeds the host's input to the guest's console UART, byte by byte, on a daemon thread: the
+ * UART's receiver takes what its FIFO has room for and raises its RX interrupt. A delivery that
+ * throws (a VM that is closing under it) is logged once and the rest of the input still goes;
+ * the thread ends at end of input, at the escape byte, or when interrupted. On a raw terminal the
+ * escape byte ({@link #CTRL_RIGHT_BRACKET}, Ctrl-]) is how the user leaves: it is not delivered.
  */
 final class TerminalInput {
+    /** Ctrl-]: leaves the console (as telnet's and kvmtool's escape does). */
+    static final int CTRL_RIGHT_BRACKET = 0x1d;
+    /** No escape byte: every byte goes to the guest (piped input). */
+    static final int NO_ESCAPE = -1;
+
     private static final Logger LOG = LoggerFactory.getLogger(TerminalInput.class);
 
     private TerminalInput() {}
 
-    /** Starts the feeding thread; it ends at end of input or when interrupted. */
+    /** Starts the feeding thread with no escape byte. */
     static Thread start(InputStream in, SerialInputQueue queue, String name) {
-        return Thread.ofPlatform().daemon().name(name).start(() -> feed(in, queue, name));
+        return start(in, queue, name, NO_ESCAPE, () -> { });
     }
 
-    private static void feed(InputStream in, SerialInputQueue queue, String name) {
+    /** Starts the feeding thread; {@code onEscape} runs (on it) when {@code escape} arrives, and the thread ends. */
+    static Thread start(InputStream in, SerialInputQueue queue, String name, int escape, Runnable onEscape) {
+        return Thread.ofPlatform().daemon().name(name).start(() -> feed(in, queue, name, escape, onEscape));
+    }
+
+    private static void feed(InputStream in, SerialInputQueue queue, String name, int escape, Runnable onEscape) {
         byte[] buffer = new byte[256];
         long failed = 0;
         try {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 for (int i = 0; i < n; i++) {
+                    if ((buffer[i] & 0xff) == escape) {
+                        onEscape.run();
+                        return;
+                    }
                     try {
                         queue.put(buffer[i]);
                     } catch (RuntimeException e) {

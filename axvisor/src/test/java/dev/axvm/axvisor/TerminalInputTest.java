@@ -32,4 +32,26 @@ class TerminalInputTest {
         assertEquals(3, queue.available(), "every byte was queued");
         assertEquals('a', queue.poll());
     }
+
+    @Test
+    void theEscapeByteEndsTheInputWithoutReachingTheGuestAndRunsTheEscapeAction() throws InterruptedException {
+        SerialInputQueue queue = new SerialInputQueue();
+        AtomicInteger escapes = new AtomicInteger();
+        byte[] typed = {'l', 's', '\r', 0x03, TerminalInput.CTRL_RIGHT_BRACKET, 'x'};
+        Thread t = TerminalInput.start(new ByteArrayInputStream(typed), queue, "test-console",
+                TerminalInput.CTRL_RIGHT_BRACKET, escapes::incrementAndGet);
+        t.join(5000);
+        assertFalse(t.isAlive());
+        assertEquals(1, escapes.get());
+        assertEquals(4, queue.available(), "Ctrl-C (0x03) goes to the guest; the escape and what follows it do not");
+    }
+
+    @Test
+    void pipedInputHasNoEscapeByte() throws InterruptedException {
+        SerialInputQueue queue = new SerialInputQueue();
+        byte[] piped = {TerminalInput.CTRL_RIGHT_BRACKET, 'a'};
+        Thread t = TerminalInput.start(new ByteArrayInputStream(piped), queue, "test-console");
+        t.join(5000);
+        assertEquals(2, queue.available());
+    }
 }

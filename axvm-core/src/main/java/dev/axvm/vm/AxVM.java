@@ -19,6 +19,7 @@ import dev.axvm.vm.internal.VmAssembly;
 import dev.axvm.vm.internal.VmLifecycle;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -148,11 +149,24 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     }
 
     /**
-     * The device tree the VM generated for its guest (aarch64 and riscv64: for a Linux Image kernel,
-     * or a config with {@code dtb_load_addr} but no {@code dtb_path}), as it sits in guest RAM.
+     * The device tree that describes this VM (aarch64 and riscv64): its RAM, vCPUs, interrupt
+     * controller, timer, console and devices, and {@code /chosen}. The guest gets it when its
+     * kernel is a Linux Image or the config gives {@code dtb_load_addr} without {@code dtb_path}
+     * (see {@link #generatedTreeAddress()}); a config's {@code dtb_path} wins. Empty on x86_64, or
+     * when the VM lacks what a tree needs and its guest gets none ({@link #noDeviceTreeReason()}).
      */
     public Optional<Fdt> deviceTree() {
         return parts.deviceTree();
+    }
+
+    /** Where the guest finds {@link #deviceTree()} in its RAM; empty when the guest does not get it. */
+    public OptionalLong generatedTreeAddress() {
+        return parts.generatedTreeAddress();
+    }
+
+    /** Why {@link #deviceTree()} is empty (blank when it is not). */
+    public String noDeviceTreeReason() {
+        return parts.deviceTreeProblem();
     }
 
     /** Notes from building: what the host provides differently from the config's wording. */

@@ -26,6 +26,11 @@ public record StopCause(Kind kind, int exitCode, String detail, Throwable error)
         CRASH,
         /** The guest touched an address no device owns and the config says {@code unhandled_access = "stop"}. */
         UNHANDLED_ACCESS,
+        /**
+         * The guest's kernel said it panicked, as the host saw it (a VMM that watches the guest's
+         * console for Linux's panic line, as {@code axvisor run} does, stops the VM with it).
+         */
+        GUEST_PANIC,
         /** The host stopped it ({@link AxVM#shutdown()}). */
         HOST_REQUEST
     }
@@ -54,6 +59,11 @@ public record StopCause(Kind kind, int exitCode, String detail, Throwable error)
     /** A crash that {@code error} caused: the detail names it. */
     public static StopCause crash(String detail, Throwable error) {
         return new StopCause(Kind.CRASH, 1, detail + ": " + error, Objects.requireNonNull(error, "error"));
+    }
+
+    /** The guest's kernel panicked; {@code detail} says how the host knows. */
+    public static StopCause guestPanic(String detail) {
+        return new StopCause(Kind.GUEST_PANIC, 1, detail);
     }
 
     /** The host stopped the VM. */

@@ -291,22 +291,30 @@ class AxVMTest {
     }
 
     @Test
-    void hostDevicesCannotBePassedThroughButX86InterruptControllersAreServedByKvm() {
+    void passthroughEntriesAreNotedWithWhatStandsInAndX86InterruptControllersAreServedByKvm() {
         AxVMConfig withHpet = config(1).passthroughDevice(new dev.axvm.config.PassthroughDeviceConfig.Region("IO APIC",
                 0xfec0_0000L, 0xfec0_0000L, 0x1000, 1)).passthroughDevice(new dev.axvm.config.PassthroughDeviceConfig.Region(
-                "HPET", 0xfed0_0000L, 0xfed0_0000L, 0x1000, 1)).build();
-        VmBuildException e = assertThrows(VmBuildException.class, () -> AxVM.builder(withHpet, hal)
-                .backend(scripts((n, id) -> List.of())).image("kernel.bin", KERNEL).build());
-        assertTrue(e.getMessage().contains("devices.passthrough_devices[1] 'HPET': a user-space host cannot pass a host "
-                + "device through"), e.getMessage());
-        assertTrue(!e.getMessage().contains("IO APIC"), e.getMessage());
+                "HPET", 0xfed0_0000L, 0xfed0_0000L, 0x1000, 1)).passthroughAddress(0xfe00_0000L, 0x1000).build();
+        try (AxVM<MockHal, ?> vm = AxVM.builder(withHpet, hal).backend(scripts((n, id) -> List.of()))
+                .image("kernel.bin", KERNEL).build()) {
+            assertTrue(vm.notes().contains("devices.passthrough_devices[0] 'IO APIC' is served by KVM's in-kernel irqchip"),
+                    vm.notes().toString());
+            assertTrue(vm.notes().contains("devices.passthrough_devices[1] 'HPET' is not passed through (a user-space host "
+                    + "cannot); at GPA [0xfed00000, 0xfed01000) the guest finds no device (accesses are unhandled: "
+                    + "unhandled_access = \"ignore\")"), vm.notes().toString());
+            assertEquals(1, vm.notes().stream().filter(n -> n.startsWith("devices.passthrough_addresses[0] is not passed "
+                    + "through")).count(), vm.notes().toString());
+        }
     }
 
     @Test
-    void mapReservedIsRefusedNamingTheRegion() {
+    void mapReservedGetsOrdinaryRamAtItsAddressWithANote() {
         AxVMConfig reserved = config(1).memoryRegion(0x920_0000, 0x2000, 0xf, MapType.MAP_RESERVED).build();
-        VmBuildException e = assertThrows(VmBuildException.class, () -> AxVM.builder(reserved, hal)
-                .backend(scripts((n, id) -> List.of())).image("kernel.bin", KERNEL).build());
-        assertTrue(e.getMessage().startsWith("kernel.memory_regions[1] [0x9200000, 0x9202000): MapReserved"), e.getMessage());
+        try (AxVM<MockHal, ?> vm = AxVM.builder(reserved, hal).backend(scripts((n, id) -> List.of()))
+                .image("kernel.bin", KERNEL).build()) {
+            assertTrue(vm.notes().contains("kernel.memory_regions[1] [0x9200000, 0x9202000): MapReserved gets ordinary RAM "
+                    + "at the same guest-physical address"), vm.notes().toString());
+            assertTrue(vm.addrSpace().isRam(0x920_0000, 0x2000));
+        }
     }
 }

@@ -194,6 +194,13 @@ public final class AxVMConfigBuilder {
         return this;
     }
 
+    /** {@code [kernel] ramdisk_path} alone: the VM places it (below the device tree, at the end of the kernel's RAM). */
+    public AxVMConfigBuilder ramdisk(String path) {
+        this.ramdiskPath = path;
+        this.ramdiskLoadAddr = null;
+        return this;
+    }
+
     /** {@code [kernel] image_location}. */
     public AxVMConfigBuilder imageLocation(ImageLocation imageLocation) {
         this.imageLocation = Objects.requireNonNull(imageLocation, "imageLocation");

@@ -9,6 +9,7 @@ import dev.axvm.addrspace.PagingHandler;
 import dev.axvm.addrspace.npt.PageTableFormat;
 import dev.axvm.config.AxVMConfig;
 import dev.axvm.config.EmulatedDeviceConfig;
+import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.config.GuestArch;
 import dev.axvm.config.InterruptMode;
 import dev.axvm.config.MapType;
@@ -23,6 +24,7 @@ import dev.axvm.device.DeviceContext;
 import dev.axvm.device.DeviceHookups;
 import dev.axvm.device.EmulatedDeviceFactory;
 import dev.axvm.device.EmulatedDeviceSpec;
+import dev.axvm.device.MmioDevice;
 import dev.axvm.device.VmControl;
 import dev.axvm.device.irq.Plic;
 import dev.axvm.device.irq.PrivilegeMode;
@@ -49,6 +51,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -85,6 +88,7 @@ public final class VmAssembly<P extends PagingHandler> {
     private ImageLoader.Loaded loaded;
     private Fdt deviceTree;
     private byte[] deviceTreeBlob;
+    private String deviceTreeProblem = "";
 
     /**
      * Builds the VM's parts; on failure, returns what it took and throws.
@@ -131,12 +135,9 @@ public final class VmAssembly<P extends PagingHandler> {
             registerRam(archVm);
             checkReservedRanges(archVm);
             addDevices(new DeviceHookups(interrupts, control, consolePump.sink(), consoleIn), extraDevices);
+            notePassthrough();
             createVcpus(archVm, unhandledStop);
-            if (loaded.generateDtb()) {
-                deviceTree = generateDeviceTree();
-                deviceTreeBlob = deviceTree.write();
-                writeDeviceTree();
-            }
+            describeInDeviceTree();
         } catch (RuntimeException | Error e) {
             Teardown teardown = new Teardown();
             release(teardown);
@@ -196,32 +197,58 @@ public final class VmAssembly<P extends PagingHandler> {
     }
 
     /**
-     * What a user-space host cannot give is refused here, each entry named; x86's IOAPIC and LAPIC
-     * "passed through" at their architectural addresses are what KVM's in-kernel irqchip emulates,
-     * so those entries are accepted and served by it.
+     * What a user-space host cannot give at all (a host VM) is refused here. Passthrough entries
+     * are not: the VM's emulated devices stand in for them ({@link #notePassthrough}), as the
+     * config check's warnings say; x86's IOAPIC and LAPIC "passed through" at their architectural
+     * addresses are what KVM's in-kernel irqchip emulates.
      */
     private void checkHostCapabilities() {
-        List<String> refused = new ArrayList<>();
         if (config.base().vmType() == VmType.HOST_VM) {
-            refused.add("base.vm_type = 0 (host VM): a user-space KVM host runs guests only");
+            throw new VmBuildException(config.origin().sourceName()
+                    + ": base.vm_type = 0 (host VM): a user-space KVM host runs guests only");
         }
+    }
+
+    /** A note per passthrough entry: what the guest finds in its place. */
+    private void notePassthrough() {
         List<PassthroughDeviceConfig> pt = config.devices().passthroughDevices();
         for (int i = 0; i < pt.size(); i++) {
             PassthroughDeviceConfig d = pt.get(i);
+            String entry = "devices.passthrough_devices[" + i + "] '" + d.name() + "'";
             if (arch.equals("x86_64") && d instanceof PassthroughDeviceConfig.Region r && r.isX86InterruptController()) {
-                notes.add("devices.passthrough_devices[" + i + "] '" + r.name() + "' is served by KVM's in-kernel irqchip");
-                continue;
+                notes.add(entry + " is served by KVM's in-kernel irqchip");
+            } else if (d instanceof PassthroughDeviceConfig.Region r) {
+                notes.add(entry + " is not passed through (a user-space host cannot); at "
+                        + new GuestPhysAddrRange(r.baseGpa(), Math.max(1, r.length())) + " the guest finds "
+                        + standIn(r.baseGpa(), r.length()));
+            } else {
+                notes.add(entry + " is not passed through (a user-space host cannot); the guest gets the VM's emulated "
+                        + "devices" + (DeviceTreeGenerator.describes(arch) ? ", described in the generated device tree" : ""));
             }
-            refused.add("devices.passthrough_devices[" + i + "] '" + d.name()
-                    + "': a user-space host cannot pass a host device through; emulate it in emu_devices or remove it");
         }
         List<PassthroughAddressConfig> addrs = config.devices().passthroughAddresses();
         for (int i = 0; i < addrs.size(); i++) {
-            refused.add("devices.passthrough_addresses[" + i + "]: a user-space host cannot pass host memory through");
+            PassthroughAddressConfig a = addrs.get(i);
+            notes.add("devices.passthrough_addresses[" + i + "] is not passed through (a user-space host cannot); at "
+                    + new GuestPhysAddrRange(a.baseGpa(), Math.max(1, a.length())) + " the guest finds "
+                    + standIn(a.baseGpa(), a.length()));
         }
-        if (!refused.isEmpty()) {
-            throw new VmBuildException(config.origin().sourceName() + ": " + String.join("; ", refused));
+    }
+
+    /** The emulated devices in [gpa, gpa + length), or what an access there does. */
+    private String standIn(long gpa, long length) {
+        GuestPhysAddrRange range = new GuestPhysAddrRange(gpa, Math.max(1, length));
+        List<String> found = new ArrayList<>();
+        for (MmioDevice d : devices.mmioDevices()) {
+            if (d.addressRange().overlaps(range)) {
+                found.add("the emulated " + d.name() + " at " + d.addressRange());
+            }
         }
+        if (!found.isEmpty()) {
+            return String.join(", ", found);
+        }
+        return "no device (accesses are unhandled: unhandled_access = \""
+                + config.devices().unhandledAccess().tomlName() + "\")";
     }
 
     private boolean needsIrqchipForPassthrough() {
@@ -238,10 +265,10 @@ public final class VmAssembly<P extends PagingHandler> {
     }
 
     /**
-     * MapAlloc and MapIdentical regions become ordinary RAM blocks from the HAL, mapped in the
-     * address space; a user-space host cannot map host-physical memory identically, so MapIdentical
-     * gets RAM at the same GPA (what the guest needs) and a note. MapReserved asks for host memory
-     * itself and is refused. Each block is recorded as soon as the HAL hands it out.
+     * Every region becomes an ordinary RAM block from the HAL, mapped in the address space; a
+     * user-space host cannot map host-physical memory, so MapIdentical and MapReserved get RAM at
+     * the same GPA (what the guest needs) and a note. Each block is recorded as soon as the HAL
+     * hands it out.
      */
     private void allocateRam() {
         List<MemoryRegion> regions = config.kernel().memoryRegions();
@@ -249,12 +276,10 @@ public final class VmAssembly<P extends PagingHandler> {
         for (int i = 0; i < regions.size(); i++) {
             MemoryRegion r = regions.get(i);
             String name = String.format("kernel.memory_regions[%d] [0x%x, 0x%x)", i, r.gpa(), r.gpa() + r.size());
-            if (r.mapType() == MapType.MAP_RESERVED) {
-                throw new VmBuildException(name + ": MapReserved maps host-physical memory into the guest, which a "
-                        + "user-space host cannot do; use map_type 0 (MapAlloc)");
-            }
-            if (r.mapType() == MapType.MAP_IDENTICAL && firstBuild) {
-                notes.add(name + ": MapIdentical gets ordinary RAM at the same guest-physical address");
+            if (r.mapType() != MapType.MAP_ALLOC && firstBuild) {
+                // Both map host-physical memory, which a user-space host cannot: the guest gets RAM where it expects it.
+                notes.add(name + ": " + (r.mapType() == MapType.MAP_IDENTICAL ? "MapIdentical" : "MapReserved")
+                        + " gets ordinary RAM at the same guest-physical address");
             }
             GuestRamBlock block = hal.allocGuestRam(r.size());
             ramBlocks.add(block);
@@ -292,7 +317,16 @@ public final class VmAssembly<P extends PagingHandler> {
             occupied.add(new GuestPhysAddrRange(r.gpa(), r.size()));
         }
         occupied.addAll(archVm.reservedRanges().values());
-        for (EmulatedDeviceConfig d : config.devices().emuDevices()) {
+        List<EmulatedDeviceConfig> emu = config.devices().emuDevices();
+        for (int i = 0; i < emu.size(); i++) {
+            EmulatedDeviceConfig d = emu.get(i);
+            if (isInterruptControllerPart(d.emuType())) {
+                // AxVisor's partly passed-through GIC and PLIC: the VM's own controller is the emulated equivalent.
+                notes.add("devices.emu_devices[" + i + "] '" + d.name() + "' (" + EmulatedDeviceFactory.describe(d.emuType())
+                        + ") is served by the VM's own interrupt controller" + (inKernelIrqchip ? "" : ", which "
+                        + "interrupt_mode = \"no_irq\" leaves out"));
+                continue;
+            }
             BaseDeviceOps<?> device;
             try {
                 device = EmulatedDeviceFactory.create(new EmulatedDeviceSpec(d.name(), d.baseGpa(), d.length(), d.irqId(),
@@ -317,6 +351,13 @@ public final class VmAssembly<P extends PagingHandler> {
      * RISC-V hosts without KVM's AIA: a PLIC in user space (QEMU virt's, at 0x0c00_0000) takes the
      * devices' lines and drives each hart's S-mode external interrupt through its vCPU.
      */
+    private static boolean isInterruptControllerPart(EmulatedDeviceType type) {
+        return switch (type) {
+            case INTERRUPT_CONTROLLER, GPPT_REDISTRIBUTOR, GPPT_DISTRIBUTOR, GPPT_ITS, PPPT_GLOBAL -> true;
+            default -> false;
+        };
+    }
+
     private void addUserSpaceInterruptController(List<DeviceAddrRange> occupied) {
         if (!arch.equals("riscv64") || !inKernelIrqchip || archVm.hasInKernelIrqchip()) {
             return;
@@ -381,6 +422,44 @@ public final class VmAssembly<P extends PagingHandler> {
         return new VCpuSetupConfig(mode, argument, addrSpace, 0);
     }
 
+    /**
+     * Generates the tree that describes the VM and writes it for a guest that gets one. A VM whose
+     * guest does not get it may lack what a tree needs (an interrupt controller): that is no
+     * fault, and {@link #deviceTreeProblem()} says why there is none.
+     */
+    private void describeInDeviceTree() {
+        if (!DeviceTreeGenerator.describes(arch)) {
+            deviceTreeProblem = arch + " VMs have no device tree (Linux on x86 boots with boot_params and ACPI)";
+            return;
+        }
+        try {
+            deviceTree = generateDeviceTree();
+        } catch (VmBuildException e) {
+            if (loaded.generateDtb()) {
+                throw e;
+            }
+            deviceTreeProblem = e.getMessage();
+            return;
+        }
+        if (loaded.generateDtb()) {
+            if (loaded.linux() && !hasInterruptController()) {
+                throw new VmBuildException("VM '" + config.base().name() + "': a Linux guest needs an interrupt controller; "
+                        + "set interrupt_mode = \"emulated\"");
+            }
+            deviceTreeBlob = deviceTree.write();
+            writeDeviceTree();
+        }
+    }
+
+    private boolean hasInterruptController() {
+        return archVm.hasInKernelIrqchip() || userSpacePlic != null;
+    }
+
+    /** Why {@link #deviceTree()} is empty. */
+    public String deviceTreeProblem() {
+        return deviceTreeProblem;
+    }
+
     /** The device tree of this VM, from the VM itself (see {@link DeviceTreeGenerator}). */
     private Fdt generateDeviceTree() {
         long[] ids = new long[slots.length];
@@ -400,9 +479,14 @@ public final class VmAssembly<P extends PagingHandler> {
         addrSpace.write(loaded.dtb().getAsLong(), deviceTreeBlob, 0, deviceTreeBlob.length);
     }
 
-    /** The device tree the VM generated for its guest, if it generated one. */
+    /** The device tree that describes this VM (aarch64, riscv64), whether or not its guest gets it. */
     public Optional<Fdt> deviceTree() {
         return Optional.ofNullable(deviceTree);
+    }
+
+    /** Whether the guest gets the generated tree (and where): a Linux Image, or dtb_load_addr without dtb_path. */
+    public OptionalLong generatedTreeAddress() {
+        return loaded.generateDtb() ? loaded.dtb() : OptionalLong.empty();
     }
 
     // ---- rebooting --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.axvm.vcpu.ExitReason;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.spi.ArchVm;
 import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.spi.PlatformFacts;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +40,12 @@ public final class ScriptedArchVm implements ArchVm {
     private final List<ScriptedVCpu> vcpus = new ArrayList<>();
     private final FaultPlan faults;
     private final long rejectedEntry;
+    private final PlatformFacts facts;
     private boolean closed;
 
     ScriptedArchVm(ArchVmConfig config, boolean irqchip, IntFunction<List<ExitReason>> scripts, FaultPlan faults,
-            long rejectedEntry) {
+            long rejectedEntry, PlatformFacts facts) {
+        this.facts = facts;
         this.config = config;
         this.irqchip = irqchip;
         this.scripts = scripts;
@@ -80,6 +83,11 @@ public final class ScriptedArchVm implements ArchVm {
             throw new UnsupportedOperationException("scripted VM without irqchip");
         }
         lines.add(new LineLevel(line, high));
+    }
+
+    @Override
+    public PlatformFacts platformFacts() {
+        return irqchip || facts instanceof PlatformFacts.Riscv ? facts : new PlatformFacts.None();
     }
 
     @Override

@@ -4,8 +4,10 @@ import dev.axvm.vcpu.AxArchPerCpu;
 import dev.axvm.vcpu.ExitReason;
 import dev.axvm.vcpu.spi.ArchBackend;
 import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.spi.PlatformFacts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 
 /**
@@ -20,6 +22,7 @@ public final class ScriptedBackend implements ArchBackend {
     private boolean offersIrqchip = true;
     private FaultPlan faults = FaultPlan.counting();
     private long rejectedEntry = -1;
+    private PlatformFacts facts = new PlatformFacts.None();
 
     /**
      * @param architecture the architecture it claims (the config's)
@@ -45,6 +48,15 @@ public final class ScriptedBackend implements ArchBackend {
      */
     public ScriptedBackend rejectingEntry(long gpa) {
         this.rejectedEntry = gpa;
+        return this;
+    }
+
+    /**
+     * Makes its VMs report {@code facts} for the device tree, as a real backend reports what KVM
+     * says (the vGIC's place is reported only while the VM has its in-kernel irqchip).
+     */
+    public ScriptedBackend withPlatformFacts(PlatformFacts facts) {
+        this.facts = Objects.requireNonNull(facts, "facts");
         return this;
     }
 
@@ -74,7 +86,7 @@ public final class ScriptedBackend implements ArchBackend {
         faults.call("createVm");
         int number = vms.size();
         ScriptedArchVm vm = new ScriptedArchVm(config, offersIrqchip && config.inKernelIrqchip(),
-                vcpuId -> scripts.apply(number, vcpuId), faults, rejectedEntry);
+                vcpuId -> scripts.apply(number, vcpuId), faults, rejectedEntry, facts);
         vms.add(vm);
         return vm;
     }

@@ -13,17 +13,17 @@ import java.util.concurrent.TimeUnit;
  * The device tree compiler (Debian's device-tree-compiler), a test-time tool: the tests that need it
  * skip, naming it, where it is not installed.
  */
-final class Dtc {
+public final class Dtc {
     /** What dtc printed: the output, and its warnings. */
-    record Result(String out, String err) {}
+    public record Result(String out, String err) {}
 
     private Dtc() {}
 
-    static void require() {
+    public static void require() {
         assumeTrue(available(), "dtc is not installed (Debian package device-tree-compiler): it decompiles the blobs");
     }
 
-    static boolean available() {
+    public static boolean available() {
         try {
             Process p = new ProcessBuilder("dtc", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
@@ -37,7 +37,7 @@ final class Dtc {
     }
 
     /** {@code dtc -I <in> -O <out>} over {@code input}. */
-    static Result run(String in, String out, byte[] input) throws IOException, InterruptedException {
+    public static Result run(String in, String out, byte[] input) throws IOException, InterruptedException {
         Path file = Files.createTempFile("axvm-dtc", "." + in);
         Path stderr = Files.createTempFile("axvm-dtc", ".err");
         try {

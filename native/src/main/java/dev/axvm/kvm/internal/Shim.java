@@ -16,7 +16,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Shim {
     /** The ABI version this Java code was written against; see AXVM_ABI_VERSION in axvm.h. */
-    public static final int ABI_VERSION = 3;
+    public static final int ABI_VERSION = 4;
 
     private static final MethodHandle ABI = Downcalls.critical("axvm_abi_version", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle EXIT_WORDS = Downcalls.critical("axvm_exit_words", FunctionDescriptor.of(JAVA_INT));
@@ -39,6 +39,12 @@ public final class Shim {
     private static final MethodHandle DISCARD = Downcalls.of("axvm_discard", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle UNMAP = Downcalls.of("axvm_unmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CURRENT_CPU = Downcalls.critical("axvm_current_cpu", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle TERM_STATE_SIZE = Downcalls.critical("axvm_term_state_size", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle TERM_IS_TERMINAL = Downcalls.critical("axvm_term_is_terminal", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle TERM_SAVE = Downcalls.of("axvm_term_save", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle TERM_RESTORE = Downcalls.of("axvm_term_restore", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle TERM_MAKE_RAW = Downcalls.critical("axvm_term_make_raw",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle KICK_INSTALL = Downcalls.of("axvm_kick_install", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle THREAD_PREPARE = Downcalls.of("axvm_thread_prepare", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle KICK = Downcalls.of("axvm_vcpu_kick", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -217,6 +223,46 @@ public final class Shim {
     public static int currentCpu() {
         try {
             return (int) CURRENT_CPU.invokeExact();
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static long termStateSize() {
+        try {
+            return (long) TERM_STATE_SIZE.invokeExact();
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int termIsTerminal(int fd) {
+        try {
+            return (int) TERM_IS_TERMINAL.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int termSave(int fd, MemorySegment state) {
+        try {
+            return (int) TERM_SAVE.invokeExact(fd, state);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int termRestore(int fd, MemorySegment state) {
+        try {
+            return (int) TERM_RESTORE.invokeExact(fd, state);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int termMakeRaw(MemorySegment state, boolean keepOutputProcessing) {
+        try {
+            return (int) TERM_MAKE_RAW.invokeExact(state, keepOutputProcessing ? 1 : 0);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -52,6 +52,11 @@ public final class DeviceTreeGenerator {
 
     private DeviceTreeGenerator() {}
 
+    /** Whether VMs of {@code arch} are described by a device tree (aarch64, riscv64; x86 uses ACPI). */
+    public static boolean describes(String arch) {
+        return arch.equals("aarch64") || arch.equals("riscv64");
+    }
+
     /**
      * The tree for {@code in}.
      *
@@ -68,10 +73,10 @@ public final class DeviceTreeGenerator {
     }
 
     private static Fdt aarch64(FdtNode root, Inputs in) {
-        if (!(in.facts() instanceof PlatformFacts.Arm gic)) {
-            throw new VmBuildException("an aarch64 device tree needs the in-kernel vGICv3: set interrupt_mode = \"emulated\"");
-        }
-        root.cells("interrupt-parent", GIC_PHANDLE);
+        // Without the vGIC (interrupt_mode = "no_irq") the tree says so by what it lacks: no
+        // interrupt controller, no timer (its interrupts are the GIC's PPIs), a UART without an interrupt.
+        Optional<PlatformFacts.Arm> gic = in.facts() instanceof PlatformFacts.Arm a ? Optional.of(a) : Optional.empty();
+        gic.ifPresent(g -> root.cells("interrupt-parent", GIC_PHANDLE));
         Optional<Pl011> console = in.devices().stream().filter(Pl011.class::isInstance).map(Pl011.class::cast).findFirst();
         chosen(root, in, console.map(u -> "/pl011@" + hex(u.addressRange().start())));
         memory(root, in);
@@ -82,31 +87,37 @@ public final class DeviceTreeGenerator {
                     .string("enable-method", "psci").cells("reg", affinity);
         }
         root.addChild("psci").strings("compatible", "arm,psci-1.0", "arm,psci-0.2").string("method", "hvc");
-        root.addChild("timer").string("compatible", "arm,armv8-timer").flag("always-on")
-                .cells("interrupts", GIC_PPI, 13, IRQ_LEVEL_HIGH, GIC_PPI, 14, IRQ_LEVEL_HIGH,
-                        GIC_PPI, 11, IRQ_LEVEL_HIGH, GIC_PPI, 10, IRQ_LEVEL_HIGH);
-        long redistributors = gic.gicRedistributorStride() * in.cpuIds().length;
-        root.addChild("intc@" + hex(gic.gicDistributor())).string("compatible", "arm,gic-v3").cells("#interrupt-cells", 3)
-                .flag("interrupt-controller").cells("reg", hi(gic.gicDistributor()), lo(gic.gicDistributor()),
-                        hi(gic.gicDistributorSize()), lo(gic.gicDistributorSize()), hi(gic.gicRedistributors()),
-                        lo(gic.gicRedistributors()), hi(redistributors), lo(redistributors))
-                .cells("phandle", GIC_PHANDLE);
+        gic.ifPresent(g -> gicAndTimer(root, g, in.cpuIds().length));
         root.addChild("apb-pclk").string("compatible", "fixed-clock").cells("#clock-cells", 0)
                 .cells("clock-frequency", APB_CLOCK).string("clock-output-names", "clk24mhz").cells("phandle", CLOCK_PHANDLE);
         if (console.isPresent()) {
             Pl011 u = console.get();
             GuestPhysAddrRange r = u.addressRange();
-            int intid = u.interruptLine().number();
-            if (intid < FIRST_SPI || intid >= gic.interrupts()) {
-                throw new VmBuildException("the PL011's interrupt " + intid + " is not an SPI of the vGIC (32.."
-                        + (gic.interrupts() - 1) + ")");
+            FdtNode uart = root.addChild("pl011@" + hex(r.start())).strings("compatible", "arm,pl011", "arm,primecell")
+                    .cells("reg", hi(r.start()), lo(r.start()), hi(r.size()), lo(r.size()));
+            if (gic.isPresent()) {
+                int intid = u.interruptLine().number();
+                if (intid < FIRST_SPI || intid >= gic.get().interrupts()) {
+                    throw new VmBuildException("the PL011's interrupt " + intid + " is not an SPI of the vGIC (32.."
+                            + (gic.get().interrupts() - 1) + ")");
+                }
+                uart.cells("interrupts", GIC_SPI, intid - FIRST_SPI, IRQ_LEVEL_HIGH);
             }
-            root.addChild("pl011@" + hex(r.start())).strings("compatible", "arm,pl011", "arm,primecell")
-                    .cells("reg", hi(r.start()), lo(r.start()), hi(r.size()), lo(r.size()))
-                    .cells("interrupts", GIC_SPI, intid - FIRST_SPI, IRQ_LEVEL_HIGH)
-                    .cells("clocks", CLOCK_PHANDLE, CLOCK_PHANDLE).strings("clock-names", "uartclk", "apb_pclk");
+            uart.cells("clocks", CLOCK_PHANDLE, CLOCK_PHANDLE).strings("clock-names", "uartclk", "apb_pclk");
         }
         return new Fdt(root);
+    }
+
+    private static void gicAndTimer(FdtNode root, PlatformFacts.Arm gic, int vcpus) {
+        root.addChild("timer").string("compatible", "arm,armv8-timer").flag("always-on")
+                .cells("interrupts", GIC_PPI, 13, IRQ_LEVEL_HIGH, GIC_PPI, 14, IRQ_LEVEL_HIGH,
+                        GIC_PPI, 11, IRQ_LEVEL_HIGH, GIC_PPI, 10, IRQ_LEVEL_HIGH);
+        long redistributors = gic.gicRedistributorStride() * vcpus;
+        root.addChild("intc@" + hex(gic.gicDistributor())).string("compatible", "arm,gic-v3").cells("#interrupt-cells", 3)
+                .cells("#address-cells", 0).flag("interrupt-controller").cells("reg", hi(gic.gicDistributor()),
+                        lo(gic.gicDistributor()), hi(gic.gicDistributorSize()), lo(gic.gicDistributorSize()),
+                        hi(gic.gicRedistributors()), lo(gic.gicRedistributors()), hi(redistributors), lo(redistributors))
+                .cells("phandle", GIC_PHANDLE);
     }
 
     private static Fdt riscv64(FdtNode root, Inputs in) {
@@ -127,7 +138,7 @@ public final class DeviceTreeGenerator {
                 cpu.string("mmu-type", hart.mmuType());
             }
             cpu.addChild("interrupt-controller").string("compatible", "riscv,cpu-intc").cells("#interrupt-cells", 1)
-                    .flag("interrupt-controller").cells("phandle", FIRST_INTC_PHANDLE + i);
+                    .cells("#address-cells", 0).flag("interrupt-controller").cells("phandle", FIRST_INTC_PHANDLE + i);
         }
         FdtNode soc = root.addChild("soc").string("compatible", "simple-bus").cells("#address-cells", 2)
                 .cells("#size-cells", 2).flag("ranges");

@@ -1,0 +1,156 @@
+# The Linux scenarios (bin/cross-arch-test <arch> --linux), run by busybox sh inside the emulated
+# machine. Each boots the stock Debian kernel that the emulated machine itself runs, with the
+# initramfs of cross-arch/linux/init, through `axvisor run`, and prints one
+# "AXVM-SCENARIO PASS|FAIL <name> <detail>" line. Every run's console, stderr and device trees
+# stay in /mnt/out/linux/ for the host to read.
+#
+#   busybox sh scenarios.sh ARCH JOB_DIR -- JAVA [JVM options] -cp CLASSPATH dev.axvm.axvisor.Main
+#
+# JOB_DIR holds Image, initramfs.cpio.gz, the configs the harness made from AxVisor's own Linux
+# config (boot.toml: the config itself; smp.toml, shell.toml, panic.toml: variants) and
+# examples/hello-ARCH.toml with its guest.
+set -u
+arch=$1 dir=$2
+shift 3
+tools=/tmp/linux-scenarios
+/usr/bin/busybox mkdir -p "$tools/bin"
+/usr/bin/busybox --install -s "$tools/bin"
+export PATH="$tools/bin:/usr/bin:/bin"
+# The app as one command: "axvisor ARGS".
+{
+  printf 'exec'
+  for w in "$@"; do printf " '%s'" "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")"; done
+  printf ' "$@"\n'
+} > "$tools/bin/axvisor"
+chmod 755 "$tools/bin/axvisor"
+out=/mnt/out/linux
+mkdir -p "$out"
+limit=300 # seconds for one VM: a Linux boot nested under emulation takes 30-60 s
+wait_limit=$((limit + 30))
+
+pass() { echo "AXVM-SCENARIO PASS $1 $2"; }
+fail() { echo "AXVM-SCENARIO FAIL $1 $2"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+tail_of() { tail -n 4 "$1" 2>/dev/null | tr -d '\r' | tr '\n' '|' | cut -c1-400; }
+count() { tr -d '\r' < "$1" 2>/dev/null | grep -c "$2"; }
+
+# start NAME CONFIG [run options]: the VM runs in the background, its console in $out/NAME.log,
+# its stderr in $out/NAME.err, its exit status in $out/NAME.rc when it ends; `type` writes to
+# its console input.
+start() {
+  name=$1 config=$2
+  shift 2
+  log=$out/$name.log
+  rm -f "$log" "$out/$name.err" "$out/$name.rc" "$tools/$name.in"
+  mkfifo "$tools/$name.in"
+  started=$(now)
+  ( axvisor run --timeout "$limit" "$@" "$config" < "$tools/$name.in" > "$log" 2> "$out/$name.err"
+    echo $? > "$out/$name.rc" ) &
+  exec 3> "$tools/$name.in"
+}
+keys() { printf '%s\n' "$1" >&3; }
+# finish: ends the console input and waits for the VM; sets rc.
+finish() {
+  exec 3>&-
+  wait
+  rc=$(cat "$out/$name.rc" 2>/dev/null || echo none)
+}
+# await PATTERN [N]: waits until the console showed PATTERN N times (default 1); false when the
+# VM ended first or the wait ran out.
+await() {
+  deadline=$(awk -v a="$(now)" -v l="$wait_limit" 'BEGIN { print int(a + l) }')
+  while [ "$(count "$log" "$1")" -lt "${2:-1}" ]; do
+    [ -f "$out/$name.rc" ] && return 1
+    [ "$(awk -v a="$(now)" 'BEGIN { print int(a) }')" -ge "$deadline" ] && return 1
+    sleep 1
+  done
+}
+marker() { tr -d '\r' < "$log" | grep "AXVM-LINUX-INIT" | sed -n "${1:-1}p"; }
+# why: the exit status, the app's messages (its config warnings and notes left out) and the console's last lines.
+why() {
+  grep -v '^warning: \|^note: ' "$out/$name.err" > "$tools/$name.msg" 2>/dev/null
+  echo "exit status ${rc:-running}; stderr: $(tail_of "$tools/$name.msg"); console: $(tail_of "$log")"
+}
+
+# dtb CONFIG NAME: writes the VM's generated tree and decompiles it; true when dtc had nothing to say.
+dtb() {
+  axvisor dtb "$1" -o "$out/$2.dtb" 2> "$out/$2.dtb.err" || { dtb_problem="axvisor dtb failed: $(tail_of "$out/$2.dtb.err")"; return 1; }
+  dtc -I dtb -O dts -o "$out/$2.dts" "$out/$2.dtb" 2> "$out/$2.dtc.err" || { dtb_problem="dtc failed: $(tail_of "$out/$2.dtc.err")"; return 1; }
+  [ -s "$out/$2.dtc.err" ] && { dtb_problem="dtc warned: $(tail_of "$out/$2.dtc.err")"; return 1; }
+  return 0
+}
+
+# linux-boot: AxVisor's own Linux config (three keys changed) boots to /init and powers off; its
+# device tree, and the example VM's, decompile without a warning.
+scenario_boot() {
+  start linux-boot "$dir/boot.toml" --no-input
+  if await AXVM-LINUX-INIT; then seen=$(since "$started"); fi
+  finish
+  if [ "$rc" != 0 ] || [ -z "$(marker)" ]; then
+    fail linux-boot "no clean power-off after the /init marker: $(why)"; return
+  fi
+  dtb_problem=""
+  dtb "$dir/boot.toml" boot && dtb "$dir/examples/hello-$arch.toml" example
+  if [ -n "$dtb_problem" ]; then fail linux-boot "booted, but: $dtb_problem"; return; fi
+  pass linux-boot "AxVisor's linux-$arch-qemu-smp1.toml reached /init (\"$(marker)\", ${seen:-?} s after launch) and powered off (exit 0); its device tree and the example's decompile without warnings"
+}
+
+# linux-smp: two vCPUs; the guest reports both online.
+scenario_smp() {
+  start linux-smp "$dir/smp.toml" --no-input
+  await AXVM-LINUX-INIT
+  finish
+  if [ "$rc" != 0 ] || ! marker | grep -q " online 0-1 "; then
+    fail linux-smp "expected \"online 0-1\" and exit 0: $(why)"; return
+  fi
+  dtb_problem=""
+  if ! dtb "$dir/smp.toml" smp; then fail linux-smp "booted, but: $dtb_problem"; return; fi
+  pass linux-smp "2 vCPUs online in the guest (\"$(marker)\"), exit 0"
+}
+
+# linux-console-input: a command typed into the guest's shell over the UART runs there.
+scenario_console_input() {
+  start linux-console-input "$dir/shell.toml"
+  if await "AXVM-LINUX-SHELL ready"; then
+    keys 'echo AXVM-ECHO-$((6*7))'
+    await AXVM-ECHO-42 && keys 'poweroff -f'
+  fi
+  finish
+  if [ "$rc" != 0 ] || [ "$(count "$log" AXVM-ECHO-42)" -lt 1 ]; then
+    fail linux-console-input "the typed command did not answer AXVM-ECHO-42 (or no exit 0): $(why)"; return
+  fi
+  pass linux-console-input "typed 'echo AXVM-ECHO-\$((6*7))' into the guest's shell, it answered AXVM-ECHO-42, exit 0"
+}
+
+# linux-reboot: the guest reboots itself once (reboot -f: PSCI SYSTEM_RESET, SBI SRST), the same
+# kernel boots to /init again, then it powers off.
+scenario_reboot() {
+  start linux-reboot "$dir/shell.toml"
+  if await "AXVM-LINUX-SHELL ready"; then
+    keys 'reboot -f'
+    await "AXVM-LINUX-SHELL ready" 2 && keys 'poweroff -f'
+  fi
+  finish
+  boots=$(count "$log" AXVM-LINUX-INIT)
+  if [ "$rc" != 0 ] || [ "$boots" -ne 2 ]; then
+    fail linux-reboot "expected two boots to /init and exit 0, saw $boots: $(why)"; return
+  fi
+  pass linux-reboot "the guest rebooted itself, reached /init again (\"$(marker 2)\") and powered off, exit 0"
+}
+
+# linux-panic: a kernel panic (panic=-1 reboots at once) stops the VM with the panic as its cause.
+scenario_panic() {
+  start linux-panic "$dir/panic.toml" --no-input
+  await AXVM-LINUX-INIT
+  finish
+  if [ "$rc" != 1 ] || ! grep -q "kernel panicked" "$out/linux-panic.err"; then
+    fail linux-panic "expected exit 1 naming the panic: $(why)"; return
+  fi
+  pass linux-panic "stopped, exit 1: $(grep "kernel panicked" "$out/linux-panic.err" | head -n1 | cut -c1-200)"
+}
+
+for s in ${AXVM_LINUX_SCENARIOS:-boot smp console_input reboot panic}; do
+  "scenario_$s"
+done
+exit 0
