@@ -9,12 +9,12 @@ xa_prepare_initramfs() { # $1 = arch
   cc=$(xa_guest_cc "$arch")
   recipe="init=$(md5sum < "$init" | cut -c1-32) holder=$(md5sum < "$holder" | cut -c1-32) cc=$cc"
   recipe="$recipe kernel=$(cat "$XA_CACHE/$arch/kernel.stamp")"
-  recipe="$recipe busybox=$(grep '^busybox-static ' "$XA_CACHE/$arch/rootfs/.axvm-packages")"
+  recipe="$recipe busybox=$(grep '^busybox-static ' "$XA_CACHE/$arch/$XA_ROOTFS_NAME/.axvm-packages")"
   xa_stamp_ok "$stamp" "$recipe" && [ -f "$out" ] && return 0
 
   local stage="$XA_CACHE/$arch/initramfs.stage"
   rm -rf "$stage" && mkdir -p "$stage/bin" "$stage/modules" "$stage/newroot"
-  cp "$XA_CACHE/$arch/rootfs/usr/bin/busybox" "$stage/bin/busybox"
+  cp "$XA_CACHE/$arch/$XA_ROOTFS_NAME/usr/bin/busybox" "$stage/bin/busybox"
   cp "$init" "$stage/init" && chmod 755 "$stage/init"
   "$cc" -std=c11 -O2 -Wall -Wextra -Werror -static -s -o "$stage/bin/kvm-holder" "$holder" \
     || xa_die "$arch: cannot build $holder with $cc"

@@ -7,12 +7,12 @@
 xa_linux_initramfs() {
   local arch=$1 out="$XA_CACHE/$arch/linux-initramfs.cpio.gz" stamp="$XA_CACHE/$arch/linux-initramfs.stamp"
   local init="$XA_HOME/linux/init" recipe
-  recipe="init=$(md5sum < "$init" | cut -c1-32) busybox=$(grep '^busybox-static ' "$XA_CACHE/$arch/rootfs/.axvm-packages")"
+  recipe="init=$(md5sum < "$init" | cut -c1-32) busybox=$(grep '^busybox-static ' "$XA_CACHE/$arch/$XA_ROOTFS_NAME/.axvm-packages")"
   XA_LINUX_INITRAMFS=$out
   xa_stamp_ok "$stamp" "$recipe" && [ -f "$out" ] && return 0
   local stage="$XA_CACHE/$arch/linux-initramfs.stage"
   rm -rf "$stage" && mkdir -p "$stage/bin"
-  cp "$XA_CACHE/$arch/rootfs/usr/bin/busybox" "$stage/bin/busybox"
+  cp "$XA_CACHE/$arch/$XA_ROOTFS_NAME/usr/bin/busybox" "$stage/bin/busybox"
   cp "$init" "$stage/init" && chmod 755 "$stage/init"
   (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -6 -n) > "$out.new" \
     || xa_die "$arch: cannot write the Linux guest's initramfs"
@@ -46,4 +46,42 @@ xa_linux_job() {
   for f in "${examples[@]}"; do XA_JOB_FILES+=("${f%%=*}=linux/${f#*=}"); done
   XA_EXPECT=""
   XA_WRAPPER=(/usr/bin/busybox sh /mnt/job/linux/scenarios.sh "$arch" /mnt/job/linux --)
+}
+
+# --linux-bench: the QEMU packages for architecture $1 (added to a second guest root, so that the
+# other modes' root stays small).
+xa_linux_bench_root() {
+  XA_ROOTFS_NAME=rootfs-qemu
+  case "$1" in
+    aarch64) XA_ROOTFS_EXTRA=qemu-system-arm ;;
+    riscv64) XA_ROOTFS_EXTRA=qemu-system-misc ;;
+  esac
+}
+
+# Stages the benchmark's job for architecture $1 (AxVisor's Linux config, the kernel, the
+# initramfs, bench.sh and bench.env) and sets XA_WRAPPER. $2 is a scratch directory.
+xa_linux_bench_job() {
+  local arch=$1 scratch=$2 base="$XA_ROOT/testdata/axvisor-linux/linux-$1-qemu-smp1.toml"
+  [ -f "$base" ] || xa_die "--linux-bench: no Linux config for $arch ($base)"
+  xa_linux_initramfs "$arch"
+  rm -rf "$scratch" && mkdir -p "$scratch"
+  local cmdline size qemu machine
+  cmdline=$(sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$base")
+  # The first region's size (AxVisor's configs have one): [base, size, flags, map_type].
+  size=$(sed -n 's/^ *\[\(0x[0-9a-fA-F_]*\), *\(0x[0-9a-fA-F_]*\), *0x7, *[0-9]\].*/\2/p' "$base" | head -n1 | tr -d _)
+  [ -n "$cmdline" ] && [ -n "$size" ] || xa_die "--linux-bench: cannot read cmdline and the RAM size from $base"
+  case "$arch" in
+    aarch64) qemu=qemu-system-aarch64 machine="-M virt,gic-version=3 -cpu host" ;;
+    riscv64) qemu=qemu-system-riscv64 machine="-M virt -cpu host -bios none" ;;
+  esac
+  {
+    printf "cmdline=%q\n" "$cmdline"
+    echo "mem_mib=$((size / 1048576))"
+    echo "qemu_bin=$qemu"
+    printf "qemu_machine=%q\n" "$machine"
+  } > "$scratch/bench.env"
+  XA_JOB_FILES=("$XA_CACHE/$arch/kernel/Image=linux/Image" "$XA_LINUX_INITRAMFS=linux/initramfs.cpio.gz"
+    "$base=linux/boot.toml" "$scratch/bench.env=linux/bench.env" "$XA_HOME/linux/bench.sh=linux/bench.sh")
+  XA_EXPECT=""
+  XA_WRAPPER=(/usr/bin/busybox sh /mnt/job/linux/bench.sh "$arch" /mnt/job/linux --)
 }

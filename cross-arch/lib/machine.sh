@@ -21,7 +21,11 @@ xa_machine() {
       XA_KERNEL_META=linux-image-riscv64
       XA_MODULES="kvm virtio_mmio 9pnet_virtio 9p"
       XA_QEMU=qemu-system-riscv64
-      XA_QEMU_MACHINE=(-M virt -cpu rv64,h=true -bios default)
+      # sstc=false: with QEMU 7.2's emulated Sstc, the second vCPU of a 2-vCPU Linux guest on the
+      # guest kernel's KVM stopped taking timer interrupts (RCU stall and "hard LOCKUP on cpu 1"
+      # within 20 s, no power-off); without it (KVM then times vCPUs with the SBI timer) it boots
+      # and powers off. See cross-arch/README.md, "riscv64: Sstc".
+      XA_QEMU_MACHINE=(-M virt -cpu rv64,h=true,sstc=false -bios default)
       # no5lvl: QEMU 7.2 offers Sv57, which HotSpot refuses.
       XA_APPEND="console=ttyS0 no5lvl"
       XA_9P_DEVICE=virtio-9p-device
@@ -61,7 +65,7 @@ xa_boot() {
     -nodefaults -display none -monitor none -serial stdio -no-reboot
     -kernel "$k/Image" -initrd "$XA_CACHE/$arch/initramfs.cpio.gz"
     -append "$XA_APPEND panic=-1 quiet rdinit=/init"
-    -fsdev "local,id=root,path=$XA_CACHE/$arch/rootfs,security_model=none,readonly=on"
+    -fsdev "local,id=root,path=$XA_CACHE/$arch/$XA_ROOTFS_NAME,security_model=none,readonly=on"
     -device "$XA_9P_DEVICE",fsdev=root,mount_tag=root
     -fsdev "local,id=job,path=$job,security_model=none,readonly=on"
     -device "$XA_9P_DEVICE",fsdev=job,mount_tag=job

@@ -4,27 +4,30 @@
 
 XA_ROOTFS_PACKAGES="openjdk-25-jre-headless busybox-static device-tree-compiler" # dtc: the --linux scenarios read the generated trees with it
 XA_ROOTFS_FORMAT=2 # bump when the layout below changes, so that cached roots are remade
+XA_ROOTFS_NAME=rootfs # the directory under the architecture's cache; --linux-bench uses a second root
+XA_ROOTFS_EXTRA=""    # more packages, for that second root only (QEMU)
 
 xa_prepare_rootfs() { # $1 = arch (aarch64|riscv64), $2 = Debian arch, $3 = suite
   local arch=$1 debarch=$2 suite=$3
-  local dir="$XA_CACHE/$arch/rootfs" stamp="$XA_CACHE/$arch/rootfs.stamp"
-  local recipe="format=$XA_ROOTFS_FORMAT suite=$suite arch=$debarch packages=$XA_ROOTFS_PACKAGES"
+  local dir="$XA_CACHE/$arch/$XA_ROOTFS_NAME" stamp="$XA_CACHE/$arch/$XA_ROOTFS_NAME.stamp"
+  local packages="$XA_ROOTFS_PACKAGES${XA_ROOTFS_EXTRA:+ $XA_ROOTFS_EXTRA}"
+  local recipe="format=$XA_ROOTFS_FORMAT suite=$suite arch=$debarch packages=$packages"
   xa_stamp_ok "$stamp" "$recipe" && [ -d "$dir/usr" ] && return 0
 
   local t0 conf closure p a v
   t0=$(xa_now)
-  xa_say "$arch: preparing the guest root ($suite/$debarch: $XA_ROOTFS_PACKAGES and their dependencies)"
+  xa_say "$arch: preparing the guest root ($suite/$debarch: $packages and their dependencies)"
   conf=$(xa_apt_config "$suite" "$debarch")
   # Lists from an earlier run whose whole closure is in the pool need no network.
   closure=""
   if xa_apt_have_lists "$conf"; then
-    closure=$(xa_apt_closure "$conf" $XA_ROOTFS_PACKAGES 2>/dev/null) || closure=""
+    closure=$(xa_apt_closure "$conf" $packages 2>/dev/null) || closure=""
   fi
   if [ -z "$closure" ] || ! xa_apt_in_pool <<< "$closure"; then
     xa_apt_update "$conf"
-    closure=$(xa_apt_closure "$conf" $XA_ROOTFS_PACKAGES)
+    closure=$(xa_apt_closure "$conf" $packages)
   fi
-  [ -n "$closure" ] || xa_die "$arch: the closure of $XA_ROOTFS_PACKAGES is empty"
+  [ -n "$closure" ] || xa_die "$arch: the closure of $packages is empty"
   printf '%s\n' "$closure" | xa_apt_fetch "$conf"
 
   rm -f "$stamp"

@@ -64,6 +64,11 @@ final class RunCommand implements Callable<Integer> {
                     + "(the guest reboots or hangs as its panic= argument says; --timeout bounds it).")
     OnPanic onPanic;
 
+    @Option(names = "--time-to", paramLabel = "TEXT",
+            description = "Print on stderr how long after boot TEXT first showed on the guest's console "
+                    + "(e.g. a marker its init prints).")
+    String timeTo;
+
     @Spec
     CommandSpec spec;
 
@@ -94,9 +99,14 @@ final class RunCommand implements Callable<Integer> {
     private int run(LoadedConfig loaded, LinuxHostHal hal, PrintWriter err) throws InterruptedException {
         SerialInputQueue input = new SerialInputQueue();
         AtomicReference<AxVM<?, ?>> running = new AtomicReference<>();
+        List<ConsoleLines.Watcher> watchers = new ArrayList<>();
+        watchers.add(new PanicWatch(line -> panicked(line, running.get())));
+        MarkerClock clock = timeTo == null ? null : new MarkerClock(timeTo, System::nanoTime);
+        if (clock != null) {
+            watchers.add(clock);
+        }
         var builder = AxVM.builder(loaded.config(), hal)
-                .consoleOutput(new PanicWatch(new OutputStreamSerialSink(console.out(), "stdout"),
-                        line -> panicked(line, running.get())))
+                .consoleOutput(new ConsoleLines(new OutputStreamSerialSink(console.out(), "stdout"), watchers))
                 .consoleInput(input);
         boolean builtIn = BuiltInImages.handOver(loaded.config(), builder);
         try (AxVM<LinuxHostHal, ?> vm = builder.build()) {
@@ -113,13 +123,22 @@ final class RunCommand implements Callable<Integer> {
                 err.println("axvisor: VM '" + vm.name() + "' is on this terminal; Ctrl-] leaves");
             }
             err.flush();
+            int status;
             try (RawMode terminal = raw ? RawMode.enter() : RawMode.NONE) {
-                return runVm(vm, input, terminal, err);
+                status = runVm(vm, input, terminal, clock, err);
             }
+            if (clock != null) {
+                err.println(clock.elapsedNanos().isPresent()
+                        ? String.format("axvisor: \"%s\" showed %.3f s after boot", timeTo, clock.elapsedNanos().getAsLong() / 1e9)
+                        : "axvisor: \"" + timeTo + "\" never showed");
+                err.flush();
+            }
+            return status;
         }
     }
 
-    private int runVm(AxVM<LinuxHostHal, ?> vm, SerialInputQueue input, RawMode terminal, PrintWriter err) throws InterruptedException {
+    private int runVm(AxVM<LinuxHostHal, ?> vm, SerialInputQueue input, RawMode terminal, MarkerClock clock,
+            PrintWriter err) throws InterruptedException {
         Thread stdin = noInput ? null : TerminalInput.start(console.in(), input, "vm" + vm.id() + "-console",
                 terminal.active() ? TerminalInput.CTRL_RIGHT_BRACKET : TerminalInput.NO_ESCAPE, () -> leave(vm));
         Thread onSignal = Thread.ofPlatform().unstarted(() -> {
@@ -127,6 +146,9 @@ final class RunCommand implements Callable<Integer> {
             terminal.close(); // the main thread may never reach its own restore
         });
         Runtime.getRuntime().addShutdownHook(onSignal);
+        if (clock != null) {
+            clock.booted();
+        }
         vm.boot();
         List<Thread> vcpus = new ArrayList<>();
         for (int i = 0; i < vm.vcpuCount(); i++) {

@@ -12,17 +12,17 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The console watch passes every byte on and reports Linux's panic line, however the output is cut. */
+/** The console's lines pass every byte on, and the panic watch sees Linux's panic line however the output is cut. */
 class PanicWatchTest {
     private static final String PANIC = "[    3.141592] Kernel panic - not syncing: sysrq triggered crash\r\n";
 
-    private record Watched(ByteArrayOutputStream passed, List<String> panics, PanicWatch watch) {}
+    private record Watched(ByteArrayOutputStream passed, List<String> panics, ConsoleLines watch) {}
 
     private static Watched watch() {
         ByteArrayOutputStream passed = new ByteArrayOutputStream();
         List<String> panics = new ArrayList<>();
         SerialSink sink = b -> passed.write(b);
-        return new Watched(passed, panics, new PanicWatch(sink, panics::add));
+        return new Watched(passed, panics, new ConsoleLines(sink, List.of(new PanicWatch(panics::add))));
     }
 
     @Test

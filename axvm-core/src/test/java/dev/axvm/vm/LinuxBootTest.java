@@ -263,4 +263,29 @@ class LinuxBootTest {
             assertTrue(vm.noDeviceTreeReason().startsWith("x86_64 VMs have no device tree"), vm.noDeviceTreeReason());
         }
     }
+
+    @Test
+    void anArm64VmWithoutTheVgicIsDescribedWithoutInterruptsButALinuxGuestNeedsThem() throws Exception {
+        AxVMConfig flat = AxVMConfig.builder().name("tiny").id(4).cpuNum(1).arch(GuestArch.AARCH64).entryPoint(RAM)
+                .kernel("k", RAM).imageLocation(ImageLocation.MEMORY).memoryRegion(RAM, 16 << 20, 0x7, MapType.MAP_ALLOC)
+                .build();
+        try (MockHal hal = new MockHal()) {
+            backend = new ScriptedBackend("aarch64", (n, id) -> List.of()).withPlatformFacts(GIC);
+            try (AxVM<MockHal, ?> vm = AxVM.builder(flat, hal).backend(backend).image("k", new byte[4]).build()) {
+                Fdt tree = vm.deviceTree().orElseThrow();
+                assertFalse(tree.root().child("intc@8000000").isPresent());
+                assertFalse(tree.root().child("timer").isPresent());
+                assertFalse(tree.root().property("interrupt-parent").isPresent());
+                assertFalse(vm.generatedTreeAddress().isPresent(), "a flat binary does not get it");
+                if (Dtc.available()) {
+                    assertEquals("", Dtc.run("dtb", "dts", tree.write()).err());
+                }
+            }
+            AxVMConfig linux = config("aarch64", 1, RAM + TWO_MIB).interruptMode(InterruptMode.NO_IRQ).build();
+            VmBuildException e = assertThrows(VmBuildException.class,
+                    () -> build(hal, linux, GIC, image("aarch64", 4096, 0, TWO_MIB), new byte[1]));
+            assertEquals("VM 'linux': a Linux guest needs an interrupt controller; set interrupt_mode = \"emulated\"",
+                    e.getMessage());
+        }
+    }
 }
