@@ -40,7 +40,7 @@ xa_linux_job() {
   xa_example "$arch" # the example VM's device tree is checked too
   local examples=("${XA_JOB_FILES[@]}")
   XA_JOB_FILES=("$XA_CACHE/$arch/kernel/Image=linux/Image" "$XA_LINUX_INITRAMFS=linux/initramfs.cpio.gz"
-    "$XA_HOME/linux/scenarios.sh=linux/scenarios.sh")
+    "$XA_HOME/linux/scenarios.sh=linux/scenarios.sh" "$XA_HOME/linux/tools.sh=linux/tools.sh")
   local f
   for f in boot smp shell panic; do XA_JOB_FILES+=("$scratch/$f.toml=linux/$f.toml"); done
   for f in "${examples[@]}"; do XA_JOB_FILES+=("${f%%=*}=linux/${f#*=}"); done
@@ -81,7 +81,8 @@ xa_linux_bench_job() {
     printf "qemu_machine=%q\n" "$machine"
   } > "$scratch/bench.env"
   XA_JOB_FILES=("$XA_CACHE/$arch/kernel/Image=linux/Image" "$XA_LINUX_INITRAMFS=linux/initramfs.cpio.gz"
-    "$base=linux/boot.toml" "$scratch/bench.env=linux/bench.env" "$XA_HOME/linux/bench.sh=linux/bench.sh")
+    "$base=linux/boot.toml" "$scratch/bench.env=linux/bench.env" "$XA_HOME/linux/bench.sh=linux/bench.sh"
+    "$XA_HOME/linux/tools.sh=linux/tools.sh")
   XA_EXPECT=""
   XA_WRAPPER=(/usr/bin/busybox sh /mnt/job/linux/bench.sh "$arch" /mnt/job/linux --)
 }

@@ -13,15 +13,7 @@ arch=$1 dir=$2
 shift 3
 runs=${AXVM_LINUX_BENCH_RUNS:-3}
 tools=/tmp/linux-bench
-/usr/bin/busybox mkdir -p "$tools/bin"
-/usr/bin/busybox --install -s "$tools/bin"
-export PATH="$tools/bin:/usr/bin:/bin"
-{
-  printf 'exec'
-  for w in "$@"; do printf " '%s'" "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")"; done
-  printf ' "$@"\n'
-} > "$tools/bin/axvisor"
-chmod 755 "$tools/bin/axvisor"
+. "$dir/tools.sh"
 out=/mnt/out/linux-bench
 mkdir -p "$out"
 . "$dir/bench.env"

@@ -13,16 +13,7 @@ set -u
 arch=$1 dir=$2
 shift 3
 tools=/tmp/linux-scenarios
-/usr/bin/busybox mkdir -p "$tools/bin"
-/usr/bin/busybox --install -s "$tools/bin"
-export PATH="$tools/bin:/usr/bin:/bin"
-# The app as one command: "axvisor ARGS".
-{
-  printf 'exec'
-  for w in "$@"; do printf " '%s'" "$(printf '%s' "$w" | sed "s/'/'\\\\''/g")"; done
-  printf ' "$@"\n'
-} > "$tools/bin/axvisor"
-chmod 755 "$tools/bin/axvisor"
+. "$dir/tools.sh"
 out=/mnt/out/linux
 mkdir -p "$out"
 limit=300 # seconds for one VM: a Linux boot nested under emulation takes 30-60 s
