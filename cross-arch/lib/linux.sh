@@ -8,12 +8,19 @@ xa_linux_initramfs() {
   local arch=$1 out="$XA_CACHE/$arch/linux-initramfs.cpio.gz" stamp="$XA_CACHE/$arch/linux-initramfs.stamp"
   local init="$XA_HOME/linux/init" recipe
   recipe="init=$(md5sum < "$init" | cut -c1-32) busybox=$(grep '^busybox-static ' "$XA_CACHE/$arch/$XA_ROOTFS_NAME/.axvm-packages")"
+  recipe="$recipe kernel=$(cat "$XA_CACHE/$arch/kernel.stamp") blkbench=$(md5sum < "$XA_HOME/linux/blkbench.c" | cut -c1-32)"
   XA_LINUX_INITRAMFS=$out
   xa_stamp_ok "$stamp" "$recipe" && [ -f "$out" ] && return 0
   local stage="$XA_CACHE/$arch/linux-initramfs.stage"
   rm -rf "$stage" && mkdir -p "$stage/bin"
   cp "$XA_CACHE/$arch/$XA_ROOTFS_NAME/usr/bin/busybox" "$stage/bin/busybox"
   cp "$init" "$stage/init" && chmod 755 "$stage/init"
+  # The benchmark's reader of the virtio disk (--linux-bench), static, so that it needs no libc.
+  "$(xa_guest_cc "$arch")" -std=c11 -O2 -Wall -Wextra -Werror -static -o "$stage/bin/blkbench" "$XA_HOME/linux/blkbench.c" \
+    || xa_die "$arch: cannot build the guest's blkbench"
+  # The kernel's modules (the same kernel boots as the guest): the virtio scenarios load them.
+  mkdir -p "$stage/modules"
+  cp "$XA_CACHE/$arch/kernel/modules/"*.ko "$XA_CACHE/$arch/kernel/load-order" "$stage/modules/" 2>/dev/null || true
   (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -6 -n) > "$out.new" \
     || xa_die "$arch: cannot write the Linux guest's initramfs"
   mv "$out.new" "$out"
@@ -33,19 +40,43 @@ xa_linux_job() {
   sed -e 's/^cpu_num = 1$/cpu_num = 2/' -e 's/^phys_cpu_ids = \[0\]$/phys_cpu_ids = [0, 1]/' "$base" > "$scratch/smp.toml"
   grep -q '^cpu_num = 2$' "$scratch/smp.toml" || xa_die "--linux: $base has no 'cpu_num = 1' line to vary"
   local action
-  for action in shell panic; do
+  for action in shell panic virtio-blk virtio-console virtio-rng; do
     sed "s/^\(cmdline = \".*\)\"$/\1 axvm.action=$action\"/" "$base" > "$scratch/$action.toml"
     grep -q "axvm.action=$action\"$" "$scratch/$action.toml" || xa_die "--linux: $base has no one-line cmdline to vary"
+  done
+  local v
+  for v in virtio-blk virtio-console virtio-rng; do
+    xa_linux_add_virtio "$arch" "$scratch/$v.toml" /tmp/linux-scenarios/disk.img
   done
   xa_example "$arch" # the example VM's device tree is checked too
   local examples=("${XA_JOB_FILES[@]}")
   XA_JOB_FILES=("$XA_CACHE/$arch/kernel/Image=linux/Image" "$XA_LINUX_INITRAMFS=linux/initramfs.cpio.gz"
     "$XA_HOME/linux/scenarios.sh=linux/scenarios.sh" "$XA_HOME/linux/tools.sh=linux/tools.sh")
   local f
-  for f in boot smp shell panic; do XA_JOB_FILES+=("$scratch/$f.toml=linux/$f.toml"); done
+  for f in boot smp shell panic virtio-blk virtio-console virtio-rng; do XA_JOB_FILES+=("$scratch/$f.toml=linux/$f.toml"); done
   for f in "${examples[@]}"; do XA_JOB_FILES+=("${f%%=*}=linux/${f#*=}"); done
   XA_EXPECT=""
   XA_WRAPPER=(/usr/bin/busybox sh /mnt/job/linux/scenarios.sh "$arch" /mnt/job/linux --)
+}
+
+# Adds to config $2 (a variant of AxVisor's Linux config for architecture $1) a virtio block
+# device on disk image $3 (the scenario makes it inside the emulated machine), a virtio console
+# (which then takes the console's input) and an entropy device, where QEMU's virt machine has its
+# virtio-mmio transports (aarch64: 0x0a000000, SPIs 16..; riscv64: past its 0x10001000 block).
+xa_linux_add_virtio() {
+  local at irq
+  case "$1" in
+    aarch64) at=(0x0a00_0000 0x0a00_0200 0x0a00_0400) irq=(48 49 50) ;;
+    *) at=(0x1010_0000 0x1010_1000 0x1010_2000) irq=(1 2 3) ;;
+  esac
+  sed -i -e "/^emu_devices = \[/a\\
+    [\"vda\", ${at[0]}, 0x200, ${irq[0]}, 0xE1, []],\\
+    [\"hvc0\", ${at[1]}, 0x200, ${irq[1]}, 0xE3, []],\\
+    [\"rng0\", ${at[2]}, 0x200, ${irq[2]}, 0xE4, []]," \
+    -e "/^\[devices\]$/a\\
+disk_images = [[\"vda\", \"$3\"]]" "$2"
+  grep -q '"rng0"' "$2" && grep -q '^disk_images' "$2" \
+    || xa_die "--linux: $2 has no 'emu_devices = [' or '[devices]' line to add virtio devices to"
 }
 
 # --linux-bench: the QEMU packages for architecture $1 (added to a second guest root, so that the
@@ -80,9 +111,12 @@ xa_linux_bench_job() {
     echo "qemu_bin=$qemu"
     printf "qemu_machine=%q\n" "$machine"
   } > "$scratch/bench.env"
+  # The block benchmark's VM: the same config with the virtio devices, booted to blkbench.
+  sed "s/^\(cmdline = \".*\)\"$/\1 axvm.action=blk-bench\"/" "$base" > "$scratch/blk.toml"
+  xa_linux_add_virtio "$arch" "$scratch/blk.toml" /tmp/linux-bench/disk.img
   XA_JOB_FILES=("$XA_CACHE/$arch/kernel/Image=linux/Image" "$XA_LINUX_INITRAMFS=linux/initramfs.cpio.gz"
-    "$base=linux/boot.toml" "$scratch/bench.env=linux/bench.env" "$XA_HOME/linux/bench.sh=linux/bench.sh"
-    "$XA_HOME/linux/tools.sh=linux/tools.sh")
+    "$base=linux/boot.toml" "$scratch/blk.toml=linux/blk.toml" "$scratch/bench.env=linux/bench.env"
+    "$XA_HOME/linux/bench.sh=linux/bench.sh" "$XA_HOME/linux/tools.sh=linux/tools.sh")
   XA_EXPECT=""
   XA_WRAPPER=(/usr/bin/busybox sh /mnt/job/linux/bench.sh "$arch" /mnt/job/linux --)
 }

@@ -8,7 +8,8 @@ xa_machine() {
       XA_DEBARCH=arm64
       XA_KERNEL_SUITE=bookworm # Debian 12: KVM built in (CONFIG_KVM=y)
       XA_KERNEL_META=linux-image-arm64
-      XA_MODULES="virtio_mmio 9pnet_virtio 9p"
+      # virtio_blk crc32c_generic ext4 virtio_console virtio_rng: for the --linux guest's initramfs (its virtio scenarios)
+      XA_MODULES="virtio_mmio 9pnet_virtio 9p virtio_blk crc32c_generic ext4 virtio_console virtio_rng"
       XA_QEMU=qemu-system-aarch64
       # EL2 for the guest kernel's KVM; pauth-impdef: QARMA pointer authentication is ~4x slower.
       XA_QEMU_MACHINE=(-M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
@@ -19,7 +20,7 @@ xa_machine() {
       XA_DEBARCH=riscv64
       XA_KERNEL_SUITE=trixie # Debian 12 has no riscv64 archive
       XA_KERNEL_META=linux-image-riscv64
-      XA_MODULES="kvm virtio_mmio 9pnet_virtio 9p"
+      XA_MODULES="kvm virtio_mmio 9pnet_virtio 9p virtio_blk crc32c_generic ext4 virtio_console virtio_rng"
       XA_QEMU=qemu-system-riscv64
       # sstc=false: with QEMU 7.2's emulated Sstc, the second vCPU of a 2-vCPU Linux guest on the
       # guest kernel's KVM stopped taking timer interrupts (RCU stall and "hard LOCKUP on cpu 1"

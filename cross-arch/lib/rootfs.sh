@@ -2,7 +2,8 @@
 # with dpkg -x (no maintainer scripts run: java needs none of them). The guest mounts it over 9p,
 # read-only, so one unpacked copy per architecture serves every run.
 
-XA_ROOTFS_PACKAGES="openjdk-25-jre-headless busybox-static device-tree-compiler" # dtc: the --linux scenarios read the generated trees with it
+# dtc and e2fsprogs: the --linux scenarios read the generated trees, and make and check the virtio disk
+XA_ROOTFS_PACKAGES="openjdk-25-jre-headless busybox-static device-tree-compiler e2fsprogs"
 XA_ROOTFS_FORMAT=2 # bump when the layout below changes, so that cached roots are remade
 XA_ROOTFS_NAME=rootfs # the directory under the architecture's cache; --linux-bench uses a second root
 XA_ROOTFS_EXTRA=""    # more packages, for that second root only (QEMU)

@@ -16,4 +16,5 @@ module dev.axvm.device {
     exports dev.axvm.device.uart;
     exports dev.axvm.device.platform;
     exports dev.axvm.device.irq;
+    exports dev.axvm.device.virtio;
 }

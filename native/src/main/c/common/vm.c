@@ -23,3 +23,14 @@ int axvm_vm_irq_line(int vm, uint32_t irq, uint32_t level) {
     struct kvm_irq_level l = { .irq = irq, .level = level };
     return axvm_ioctl_ptr(vm, KVM_IRQ_LINE, &l);
 }
+
+/* A guest write of len bytes at addr signals fd inside KVM instead of exiting (any value). */
+int axvm_vm_ioeventfd(int vm, uint64_t addr, uint32_t len, int fd, int deassign) {
+    struct kvm_ioeventfd e = {
+        .addr = addr,
+        .len = len,
+        .fd = fd,
+        .flags = deassign ? KVM_IOEVENTFD_FLAG_DEASSIGN : 0,
+    };
+    return axvm_ioctl_ptr(vm, KVM_IOEVENTFD, &e);
+}

@@ -12,7 +12,7 @@
 #define AXVM_API __attribute__((visibility("default")))
 
 /* Bumped whenever the exit record or a signature changes; Java checks it. */
-#define AXVM_ABI_VERSION 4
+#define AXVM_ABI_VERSION 5
 
 /* Exit kinds reported in the exit record (ours, not KVM's numbers). */
 enum axvm_exit_kind {
@@ -103,6 +103,12 @@ AXVM_API int axvm_kvm_create_vm(int kvm, unsigned long type);
 AXVM_API int axvm_vm_set_memory(int vm, uint32_t slot, uint32_t flags, uint64_t gpa, uint64_t size, void *host);
 AXVM_API int axvm_vm_create_vcpu(int vm, unsigned long id);
 AXVM_API int axvm_vm_irq_line(int vm, uint32_t irq, uint32_t level);
+AXVM_API int axvm_vm_ioeventfd(int vm, uint64_t addr, uint32_t len, int fd, int deassign);
+
+/* common/eventfd.c */
+AXVM_API int axvm_eventfd_create(void);
+AXVM_API int axvm_eventfd_wait(int fd);
+AXVM_API int axvm_eventfd_signal(int fd);
 
 /* common/run.c */
 AXVM_API int axvm_vcpu_map_run(int vcpu, size_t size, void **out);

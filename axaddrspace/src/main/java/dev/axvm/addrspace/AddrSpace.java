@@ -480,6 +480,30 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
 
     // ---------------------------------------------------------------- GuestMemory
 
+    /**
+     * {@inheritDoc} Here: a whole linear area (one host block), or one page of an allocated area
+     * (populated here if lazy).
+     */
+    @Override
+    public RamWindow ramWindow(long gpa) {
+        long page;
+        long stamp = lock.readLock();
+        try {
+            checkOpen();
+            Area a = areas.find(gpa);
+            if (a == null || !a.isRam()) {
+                return null;
+            }
+            if (a.isLinear()) {
+                return new RamWindow(a.start(), a.hostSegment(gpa).asSlice(0, a.end() - a.start()));
+            }
+            page = gpa & -PAGE;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        return new RamWindow(page, hostWindow(page, PAGE));
+    }
+
     @Override
     public boolean isRam(long gpa, long length) {
         if (length < 0) {

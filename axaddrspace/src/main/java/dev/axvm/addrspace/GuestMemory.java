@@ -78,4 +78,17 @@ public interface GuestMemory {
 
     /** Whether every byte of {@code [gpa, gpa + length)} is guest RAM that can be read and written here. */
     boolean isRam(long gpa, long length);
+
+    /**
+     * The largest stretch of guest RAM around {@code gpa} that is contiguous in host memory, or
+     * null when {@code gpa} is not RAM. For devices that reach guest RAM often (see
+     * {@link RamWindow} for how long a window stays valid).
+     *
+     * @throws UnsupportedOperationException when this memory does not expose host memory (the
+     *     default); {@link AddrSpace} and {@link SegmentGuestMemory} do
+     */
+    default RamWindow ramWindow(long gpa) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " does not expose host memory; a device that needs RAM windows runs on an AddrSpace");
+    }
 }

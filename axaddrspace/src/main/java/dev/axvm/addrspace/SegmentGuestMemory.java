@@ -45,6 +45,11 @@ public final class SegmentGuestMemory implements GuestMemory {
     }
 
     @Override
+    public RamWindow ramWindow(long gpa) {
+        return isRam(gpa, 1) ? new RamWindow(base, ram) : null;
+    }
+
+    @Override
     public boolean isRam(long gpa, long length) {
         long off = gpa - base;
         return length >= 0 && Long.compareUnsigned(gpa, base) >= 0 && off >= 0 && off <= ram.byteSize() - length;

@@ -7,6 +7,13 @@ import dev.axvm.device.uart.Pl011;
 import dev.axvm.device.uart.Uart16550;
 import dev.axvm.device.uart.Uart16550MmioDevice;
 import dev.axvm.device.uart.Uart16550PortDevice;
+import dev.axvm.device.virtio.VirtioBlock;
+import dev.axvm.device.virtio.VirtioConsole;
+import dev.axvm.device.virtio.VirtioDevice;
+import dev.axvm.device.virtio.VirtioMmioDevice;
+import dev.axvm.device.virtio.VirtioRng;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -19,6 +26,9 @@ import java.util.Set;
  *   <tr><td>Dummy (0x0)</td><td colspan="3">{@link DummyDevice}: reads 0, ignores writes</td></tr>
  *   <tr><td>Console (0x2)</td><td>16550 over MMIO, or on ports with {@code cfg_list[1] = 1}</td>
  *       <td>{@link Pl011}</td><td>16550 over MMIO</td></tr>
+ *   <tr><td>VirtioBlk (0xE1)</td><td colspan="3">virtio-blk over virtio-mmio on the entry's disk image</td></tr>
+ *   <tr><td>VirtioConsole (0xE3)</td><td colspan="3">virtio-console ({@code hvc0}) over virtio-mmio on the console's host side</td></tr>
+ *   <tr><td>VirtioRng (0xE4, ours)</td><td colspan="3">virtio-rng over virtio-mmio, from {@code SecureRandom}</td></tr>
  *   <tr><td>any other</td><td colspan="3">{@link UnsupportedOperationException} naming the entry and the type</td></tr>
  * </table>
  *
@@ -54,6 +64,7 @@ public final class EmulatedDeviceFactory {
         return switch (spec.type()) {
             case DUMMY -> new DummyDevice(spec.name(), new GuestPhysAddrRange(spec.baseGpa(), spec.length()));
             case CONSOLE -> console(spec, arch, hookups);
+            case VIRTIO_BLK, VIRTIO_CONSOLE, VIRTIO_RNG -> virtio(spec, arch, hookups);
             default -> throw new UnsupportedOperationException(
                     "emu_devices '" + spec.name() + "': " + describe(spec.type()) + " is not implemented");
         };
@@ -73,6 +84,7 @@ public final class EmulatedDeviceFactory {
             case VIRTIO_BLK -> "VirtioBlk";
             case VIRTIO_NET -> "VirtioNet";
             case VIRTIO_CONSOLE -> "VirtioConsole";
+            case VIRTIO_RNG -> "VirtioRng";
         };
         return name + " (0x" + Integer.toHexString(type.code()) + ")";
     }
@@ -110,6 +122,33 @@ public final class EmulatedDeviceFactory {
         }
         Uart16550 uart = new Uart16550(hookups.consoleOut(), hookups.consoleIn(), line);
         return new Uart16550MmioDevice(spec.name(), spec.baseGpa(), spec.length(), (int) shift, uart);
+    }
+
+    private static BaseDeviceOps<?> virtio(EmulatedDeviceSpec spec, String arch, DeviceHookups hookups) {
+        if (spec.irqId() == 0) {
+            throw new IllegalArgumentException("emu_devices '" + spec.name() + "': irq_id 0: a virtio device needs an interrupt");
+        }
+        if (Long.compareUnsigned(spec.length(), VirtioMmioDevice.WINDOW) < 0) {
+            throw new IllegalArgumentException("emu_devices '" + spec.name() + "': length 0x" + Long.toHexString(spec.length())
+                    + " is smaller than the virtio-mmio register window (0x200)");
+        }
+        InterruptLine line = interruptLine(spec, arch, hookups.interrupts());
+        VirtioDevice device = switch (spec.type()) {
+            case VIRTIO_BLK -> block(spec);
+            case VIRTIO_CONSOLE -> new VirtioConsole(hookups.consoleOut(), hookups.consoleIn());
+            default -> new VirtioRng();
+        };
+        return new VirtioMmioDevice(spec.name(), spec.baseGpa(), spec.length(), device, line, spec.type());
+    }
+
+    private static VirtioBlock block(EmulatedDeviceSpec spec) {
+        Path image = spec.diskImage().orElseThrow(() -> new IllegalArgumentException("emu_devices '" + spec.name()
+                + "': a virtio block device needs its image in devices.disk_images"));
+        try {
+            return VirtioBlock.open(image, spec.diskReadOnly(), spec.name());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("emu_devices '" + spec.name() + "': disk image " + e.getMessage(), e);
+        }
     }
 
     private static BaseDeviceOps<?> portConsole(EmulatedDeviceSpec spec, int shift, InterruptLine line,

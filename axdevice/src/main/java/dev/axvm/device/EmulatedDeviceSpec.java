@@ -1,7 +1,9 @@
 package dev.axvm.device;
 
 import dev.axvm.config.EmulatedDeviceType;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -16,11 +18,19 @@ import java.util.Objects;
  * @param irqId the interrupt number ({@code 0}: none, as AxVisor's configs use it); read unsigned
  * @param type the emulated type
  * @param cfgList the type's extra values
+ * @param diskImage the image file of a virtio block device (the config's {@code disk_images}, resolved)
+ * @param diskReadOnly whether that image is read-only for the guest
  */
 public record EmulatedDeviceSpec(String name, long baseGpa, long length, long irqId, EmulatedDeviceType type,
-        List<Long> cfgList) {
+        List<Long> cfgList, Optional<Path> diskImage, boolean diskReadOnly) {
+    /** An entry without a disk image. */
+    public EmulatedDeviceSpec(String name, long baseGpa, long length, long irqId, EmulatedDeviceType type, List<Long> cfgList) {
+        this(name, baseGpa, length, irqId, type, cfgList, Optional.empty(), false);
+    }
+
     /** Checks the fields. */
     public EmulatedDeviceSpec {
+        Objects.requireNonNull(diskImage, "diskImage");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, () -> "emu_devices '" + name + "': no emu_type");
         Objects.requireNonNull(cfgList, () -> "emu_devices '" + name + "': no cfg_list");

@@ -103,7 +103,8 @@ class EmulatedDeviceFactoryTest {
                         EmulatedDeviceType.GPPT_DISTRIBUTOR), "aarch64", hookups));
         assertEquals("emu_devices 'gppt-gicd': GPPTDistributor (0x21) is not implemented", e.getMessage());
         for (EmulatedDeviceType t : EmulatedDeviceType.values()) {
-            if (t == EmulatedDeviceType.DUMMY || t == EmulatedDeviceType.CONSOLE) {
+            if (t == EmulatedDeviceType.DUMMY || t == EmulatedDeviceType.CONSOLE || t == EmulatedDeviceType.VIRTIO_BLK
+                    || t == EmulatedDeviceType.VIRTIO_CONSOLE || t == EmulatedDeviceType.VIRTIO_RNG) {
                 continue;
             }
             UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
@@ -112,6 +113,22 @@ class EmulatedDeviceFactoryTest {
                     && u.getMessage().contains("(0x" + Integer.toHexString(t.code()) + ")"), u.getMessage());
         }
         assertEquals("VirtioBlk (0xe1)", EmulatedDeviceFactory.describe(EmulatedDeviceType.VIRTIO_BLK));
+    }
+
+    @Test
+    void virtioEntriesBecomeTransportsAndTheirMistakesAreNamed() {
+        BaseDeviceOps<?> rng = EmulatedDeviceFactory.create(spec("rng", 0x0a00_0000L, 0x200, 40, EmulatedDeviceType.VIRTIO_RNG),
+                "aarch64", hookups);
+        assertTrue(rng instanceof dev.axvm.device.virtio.VirtioMmioDevice v && v.device().deviceId() == 4, rng.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmulatedDeviceFactory.create(
+                spec("rng", 0x0a00_0000L, 0x200, 0, EmulatedDeviceType.VIRTIO_RNG), "aarch64", hookups));
+        assertEquals("emu_devices 'rng': irq_id 0: a virtio device needs an interrupt", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> EmulatedDeviceFactory.create(
+                spec("con", 0x0a00_0000L, 0x100, 40, EmulatedDeviceType.VIRTIO_CONSOLE), "aarch64", hookups));
+        assertTrue(e.getMessage().contains("smaller than the virtio-mmio register window"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> EmulatedDeviceFactory.create(
+                spec("vda", 0x0a00_0000L, 0x200, 40, EmulatedDeviceType.VIRTIO_BLK), "aarch64", hookups));
+        assertEquals("emu_devices 'vda': a virtio block device needs its image in devices.disk_images", e.getMessage());
     }
 
     @Test

@@ -83,7 +83,7 @@ class LinuxBootTest {
         return ByteBuffer.wrap(node.property(property).orElseThrow()).getLong();
     }
 
-    private static int[] cells(FdtNode node, String property) {
+    static int[] cells(FdtNode node, String property) {
         ByteBuffer b = ByteBuffer.wrap(node.property(property).orElseThrow());
         int[] out = new int[b.remaining() / 4];
         for (int i = 0; i < out.length; i++) {

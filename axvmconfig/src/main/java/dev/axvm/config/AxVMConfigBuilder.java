@@ -59,6 +59,7 @@ public final class AxVMConfigBuilder {
     private InterruptMode interruptMode = InterruptMode.NO_IRQ;
     private boolean builtinDevices = true;
     private UnhandledAccess unhandledAccess = UnhandledAccess.IGNORE;
+    private final List<DiskImageConfig> diskImages = new ArrayList<>();
 
     AxVMConfigBuilder() {}
 
@@ -278,6 +279,12 @@ public final class AxVMConfigBuilder {
         return this;
     }
 
+    /** Adds a {@code [devices] disk_images} entry: the image behind the VirtioBlk entry {@code name}. */
+    public AxVMConfigBuilder diskImage(String name, String path, boolean readOnly) {
+        diskImages.add(new DiskImageConfig(name, path, readOnly));
+        return this;
+    }
+
     /**
      * The config, checked by every rule the loader applies, image sizes included. Warnings are not
      * thrown; {@link AxVMConfigs#check(AxVMConfig)} lists them.
@@ -305,7 +312,7 @@ public final class AxVMConfigBuilder {
                         imageLocation, Optional.ofNullable(cmdline), Optional.ofNullable(diskPath), memoryRegions,
                         Optional.ofNullable(entryMode)),
                 new DevicesConfig(emuDevices, passthroughDevices, passthroughAddresses, excludedDevices, interruptMode,
-                        builtinDevices, unhandledAccess),
+                        builtinDevices, unhandledAccess, diskImages),
                 origin);
         List<ConfigError> errors = new ArrayList<>();
         ImageCheck.check(config, errors, new ArrayList<>());

@@ -18,7 +18,9 @@ public enum ConfigExtension {
     /** {@code [devices] builtin_devices}: whether the VM adds its architecture's console and power ports. */
     BUILTIN_DEVICES("devices.builtin_devices", "whether the VM adds the architecture's console UART and power ports"),
     /** {@code [devices] unhandled_access}: what an access no device owns does. */
-    UNHANDLED_ACCESS("devices.unhandled_access", "what a guest access no device owns does");
+    UNHANDLED_ACCESS("devices.unhandled_access", "what a guest access no device owns does"),
+    /** {@code [devices] disk_images}: the image files behind virtio block devices. */
+    DISK_IMAGES("devices.disk_images", "the raw image file behind each virtio block device (emu_type 0xE1)");
 
     private final String field;
     private final String meaning;

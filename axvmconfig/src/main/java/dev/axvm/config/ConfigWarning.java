@@ -28,7 +28,9 @@ public record ConfigWarning(Kind kind, ConfigLocation location, String field, St
         /** {@code image_location = "memory"}: the embedder must hand the images to the VM. */
         IMAGES_IN_MEMORY,
         /** An image file that does not exist here, so it could not be checked to fit. */
-        IMAGE_NOT_FOUND
+        IMAGE_NOT_FOUND,
+        /** A virtio block device without a disk image ({@code disk_images}); the VM cannot be built until it has one. */
+        DISK_IMAGE_MISSING
     }
 
     /** Checks the parts. */

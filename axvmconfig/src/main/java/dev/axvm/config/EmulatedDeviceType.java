@@ -25,7 +25,9 @@ public enum EmulatedDeviceType {
     /** 0xE2: virtio network device. */
     VIRTIO_NET(0xE2),
     /** 0xE3: virtio console. */
-    VIRTIO_CONSOLE(0xE3);
+    VIRTIO_CONSOLE(0xE3),
+    /** 0xE4: virtio entropy source (our addition: AxVisor has no number for it). */
+    VIRTIO_RNG(0xE4);
 
     private final int code;
 

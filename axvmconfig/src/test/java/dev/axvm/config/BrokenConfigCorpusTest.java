@@ -82,7 +82,7 @@ class BrokenConfigCorpusTest {
         c.add(edit("enum: map_type", "[0x4000_0000, 0x10_0000, 0x7, 0]", "[0x4000_0000, 0x10_0000, 0x7, 4]",
                 "20:33: kernel.memory_regions[1].map_type: 4 is not a mapping type (expected 0 MapAlloc, 1 MapIdentical or 2 MapReserved)"));
         c.add(edit("enum: emu_type", "0x2, []]", "0x5, []]",
-                "26:36: devices.emu_devices[0].emu_type: 0x5 is not an emulated device type (expected 0x0 Dummy, 0x1 InterruptController, 0x2 Console, 0xa IVCChannel, 0x20 GPPTRedistributor, 0x21 GPPTDistributor, 0x22 GPPTITS, 0x30 PPPTGlobal, 0xe1 VirtioBlk, 0xe2 VirtioNet, 0xe3 VirtioConsole)"));
+                "26:36: devices.emu_devices[0].emu_type: 0x5 is not an emulated device type (expected 0x0 Dummy, 0x1 InterruptController, 0x2 Console, 0xa IVCChannel, 0x20 GPPTRedistributor, 0x21 GPPTDistributor, 0x22 GPPTITS, 0x30 PPPTGlobal, 0xe1 VirtioBlk, 0xe2 VirtioNet, 0xe3 VirtioConsole, 0xe4 VirtioRng (ours))"));
         c.add(edit("enum: interrupt_mode typo", "interrupt_mode = \"emu\"", "interrupt_mode = \"passthru\"",
                 "24:18: devices.interrupt_mode: \"passthru\" is not an interrupt mode (expected one of \"no_irq\", \"no\", \"none\", \"emu\", \"emulated\", \"passthrough\", \"pt\"; did you mean \"passthrough\"?)"));
         c.add(edit("enum: image_location", "image_location = \"memory\"", "image_location = \"disk\"",

@@ -1,5 +1,6 @@
 package dev.axvm.config;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -34,6 +35,17 @@ class HostileInputTest {
         }
         for (long seed : Seeds.forCases("HostileInputTest", CASES)) {
             attempt(seed, bases);
+        }
+    }
+
+    @Test
+    void aStrayDotInAnArrayStillSaysWhatIsExpected() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AxVMConfigs.parse(ValidTemplate.with("phys_cpu_ids = [0x0, 0x1]", "phys_cpu_ids = [0x0,."), SRC));
+        assertTrue(e.errors().stream().anyMatch(x -> x.line().endsWith("unexpected end of line (expected valid TOML)")),
+                e.getMessage());
+        for (ConfigError err : e.errors()) {
+            assertTrue(ERROR.matcher(err.line()).matches(), err.line());
         }
     }
 

@@ -93,13 +93,16 @@ final class RandomConfigs {
         int emu = r.nextInt(4);
         for (int i = 0; i < emu; i++) {
             cursor += 1 + r.nextLong(0, 1L << 20);
-            long length = 1 + r.nextLong(0, 1L << 16);
+            EmulatedDeviceType type = pick(r, EmulatedDeviceType.values());
+            boolean virtio = type.code() >= 0xE1;
+            // virtio-mmio needs its 0x200-byte register window and an interrupt
+            long length = (virtio ? 0x200 : 1) + r.nextLong(0, 1L << 16);
             List<Long> cfg = new ArrayList<>();
             for (int k = r.nextInt(4); k > 0; k--) {
                 cfg.add(r.nextLong(0, Long.MAX_VALUE));
             }
-            b.emulatedDevice(new EmulatedDeviceConfig(text(r, false), cursor, length, r.nextLong(0, Long.MAX_VALUE),
-                    pick(r, EmulatedDeviceType.values()), cfg));
+            b.emulatedDevice(new EmulatedDeviceConfig(text(r, false), cursor, length,
+                    (virtio ? 1 : 0) + r.nextLong(0, Long.MAX_VALUE - 1), type, cfg));
             cursor += length;
         }
         int pt = r.nextInt(3);

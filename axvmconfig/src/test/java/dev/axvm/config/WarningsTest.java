@@ -67,6 +67,6 @@ class WarningsTest {
                 .replace("id = 1", "id = 1\nnmae = \"x\"");
         List<Integer> lines = AxVMConfigs.parse(toml, SRC).warnings().stream().map(w -> w.location().line()).toList();
         assertEquals(lines.stream().sorted().toList(), lines);
-        assertEquals(4, lines.size(), "nmae, kernel_path, bios_path, bogus: " + lines);
+        assertEquals(5, lines.size(), "nmae, kernel_path, bios_path, bogus, the virtio-blk entry without a disk image: " + lines);
     }
 }

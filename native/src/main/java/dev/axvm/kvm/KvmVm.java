@@ -168,6 +168,40 @@ public final class KvmVm implements AutoCloseable {
         }
     }
 
+    /**
+     * KVM_IOEVENTFD: from now on a guest write of {@code length} bytes (1, 2, 4 or 8) at guest-physical
+     * {@code gpa} signals {@code event} inside KVM, whatever the value, instead of exiting to
+     * user space. The registration ends with {@link #removeIoEventFd} or with the VM.
+     *
+     * @throws KvmException when KVM refuses (no ioeventfd support, a registration already there)
+     */
+    public void addIoEventFd(long gpa, int length, EventFd event) {
+        ioEventFd(gpa, length, event, false);
+    }
+
+    /** Ends an {@link #addIoEventFd} registration; nothing when the VM is closing (it goes with it). */
+    public void removeIoEventFd(long gpa, int length, EventFd event) {
+        ioEventFd(gpa, length, event, true);
+    }
+
+    private void ioEventFd(long gpa, int length, EventFd event, boolean remove) {
+        if (!handle.enter()) {
+            if (remove) {
+                return;
+            }
+            throw new KvmException("KVM_IOEVENTFD", "the VM is closed");
+        }
+        try {
+            int rc = Shim.ioEventFd(fd, gpa, length, event.fd(), remove);
+            if (rc < 0) {
+                throw new KvmException("KVM_IOEVENTFD(" + (remove ? "remove " : "") + "0x" + Long.toHexString(gpa) + ", "
+                        + length + " bytes)", -rc);
+            }
+        } finally {
+            handle.exit();
+        }
+    }
+
     /** Whether {@link #close()} has begun. */
     public boolean isClosed() {
         return handle.isClosing();

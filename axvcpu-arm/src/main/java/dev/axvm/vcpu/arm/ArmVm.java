@@ -4,6 +4,7 @@ import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.addrspace.MappingFlags;
 import dev.axvm.kvm.Kvm;
 import dev.axvm.kvm.KvmCapability;
+import dev.axvm.kvm.KvmDoorbell;
 import dev.axvm.kvm.KvmException;
 import dev.axvm.kvm.KvmVcpu;
 import dev.axvm.kvm.KvmVm;
@@ -13,15 +14,17 @@ import dev.axvm.vcpu.HardwareUnsupportedException;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.arm.internal.ArmShim;
 import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.spi.Doorbell;
 import dev.axvm.vcpu.spi.PlatformFacts;
 import dev.axvm.vcpu.spi.Teardown;
-import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An aarch64 VM on KVM: memory slots, vCPUs (PSCI 0.2, MPIDR by index), optionally the in-kernel
@@ -250,6 +253,13 @@ public final class ArmVm implements ArchVm {
      * @throws UnsupportedOperationException when the VM has no vGIC
      * @throws IllegalArgumentException for a line the vGIC does not implement
      */
+    /** KVM's ioeventfd; throws {@code KvmException} when the kernel refuses one (the VM then takes the exit). */
+    @Override
+    public Optional<Doorbell> doorbell(long gpa, int length) {
+        KvmDoorbell d = KvmDoorbell.open(vm, gpa, length);
+        return Optional.of(Doorbell.of(d::await, d::stop, d::close));
+    }
+
     @Override
     public void setIrqLine(int line, boolean high) {
         if (vgicFd < 0) {

@@ -4,6 +4,7 @@ import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.addrspace.MappingFlags;
 import dev.axvm.kvm.Kvm;
 import dev.axvm.kvm.KvmCapability;
+import dev.axvm.kvm.KvmDoorbell;
 import dev.axvm.kvm.KvmVcpu;
 import dev.axvm.kvm.KvmVm;
 import dev.axvm.kvm.internal.Shim;
@@ -11,13 +12,15 @@ import dev.axvm.vcpu.HardwareUnsupportedException;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.riscv.internal.RiscvShim;
 import dev.axvm.vcpu.spi.ArchVm;
+import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.spi.Doorbell;
 import dev.axvm.vcpu.spi.PlatformFacts;
 import dev.axvm.vcpu.spi.Teardown;
-import dev.axvm.vcpu.spi.ArchVmConfig;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A riscv64 VM on KVM: memory slots, vCPUs (hart id = vCPU index) and the SBI debug console they
@@ -175,6 +178,13 @@ public final class RiscvVm implements ArchVm {
      *
      * @throws UnsupportedOperationException always, with {@link #irqchipReport()}
      */
+    /** KVM's ioeventfd; throws {@code KvmException} when the kernel refuses one (the VM then takes the exit). */
+    @Override
+    public Optional<Doorbell> doorbell(long gpa, int length) {
+        KvmDoorbell d = KvmDoorbell.open(vm, gpa, length);
+        return Optional.of(Doorbell.of(d::await, d::stop, d::close));
+    }
+
     @Override
     public void setIrqLine(int line, boolean high) {
         throw new UnsupportedOperationException("VM " + vmId + " has no in-kernel irqchip for line " + line + ": "

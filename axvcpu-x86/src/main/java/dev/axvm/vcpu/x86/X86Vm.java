@@ -3,13 +3,15 @@ package dev.axvm.vcpu.x86;
 import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.addrspace.MappingFlags;
 import dev.axvm.kvm.Kvm;
+import dev.axvm.kvm.KvmDoorbell;
 import dev.axvm.kvm.KvmException;
 import dev.axvm.kvm.KvmVm;
 import dev.axvm.kvm.internal.Shim;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.spi.ArchVm;
-import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.spi.Doorbell;
+import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vcpu.x86.internal.X86Shim;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +21,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An x86_64 VM on KVM: memory slots, vCPUs, and optionally the in-kernel irqchip (PIC, IOAPIC,
@@ -135,6 +138,13 @@ public final class X86Vm implements ArchVm {
         X86VCpu vcpu = new X86VCpu(this, vm.createVcpu(config.vcpuId()), config);
         vcpus.add(vcpu);
         return vcpu;
+    }
+
+    /** KVM's ioeventfd; throws {@code KvmException} when the kernel refuses one (the VM then takes the exit). */
+    @Override
+    public Optional<Doorbell> doorbell(long gpa, int length) {
+        KvmDoorbell d = KvmDoorbell.open(vm, gpa, length);
+        return Optional.of(Doorbell.of(d::await, d::stop, d::close));
     }
 
     @Override

@@ -66,6 +66,15 @@ public interface ArchVm extends AutoCloseable {
     Map<String, GuestPhysAddrRange> reservedRanges();
 
     /**
+     * A doorbell for guest writes of {@code length} bytes at {@code gpa} (a virtio QueueNotify
+     * register), or empty when this hypervisor cannot make one: the write then exits to the VM's
+     * device dispatch as any MMIO write does. The default has none.
+     */
+    default java.util.Optional<Doorbell> doorbell(long gpa, int length) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * The facts the VM's platform description needs from the hypervisor (see {@link PlatformFacts});
      * the vCPUs exist by the time the VM asks.
      */

@@ -8,6 +8,7 @@ import dev.axvm.addrspace.MappingFlags;
 import dev.axvm.addrspace.PagingHandler;
 import dev.axvm.addrspace.npt.PageTableFormat;
 import dev.axvm.config.AxVMConfig;
+import dev.axvm.config.DiskImageConfig;
 import dev.axvm.config.EmulatedDeviceConfig;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.config.GuestArch;
@@ -24,6 +25,8 @@ import dev.axvm.device.DeviceContext;
 import dev.axvm.device.DeviceHookups;
 import dev.axvm.device.EmulatedDeviceFactory;
 import dev.axvm.device.EmulatedDeviceSpec;
+import dev.axvm.device.ResettableDevice;
+import dev.axvm.device.virtio.VirtioMmioDevice;
 import dev.axvm.device.MmioDevice;
 import dev.axvm.device.VmControl;
 import dev.axvm.device.irq.Plic;
@@ -74,6 +77,9 @@ public final class VmAssembly<P extends PagingHandler> {
     private final AddrSpace<P> addrSpace;
     private final List<GuestRamBlock> ramBlocks = new ArrayList<>();
     private final AxVmDevices devices = new AxVmDevices();
+    /** The devices built from the config, which the VM closes (not the embedder's extra devices). */
+    private final List<BaseDeviceOps<?>> ownedDevices = new ArrayList<>();
+    private final VirtioDoorbells doorbells;
     private final ImageLoader images;
     private final EntryMode bspMode;
     private long bootArgument;
@@ -103,6 +109,7 @@ public final class VmAssembly<P extends PagingHandler> {
         this.hal = hal;
         this.config = config;
         this.id = (int) config.base().id();
+        this.doorbells = new VirtioDoorbells(id);
         this.arch = architecture(config);
         this.backend = explicitBackend != null ? explicitBackend : findBackend(arch);
         if (!backend.architecture().equals(arch)) {
@@ -138,6 +145,7 @@ public final class VmAssembly<P extends PagingHandler> {
             notePassthrough();
             createVcpus(archVm, unhandledStop);
             describeInDeviceTree();
+            doorbells.start(archVm, virtioDevices());
         } catch (RuntimeException | Error e) {
             Teardown teardown = new Teardown();
             release(teardown);
@@ -318,6 +326,16 @@ public final class VmAssembly<P extends PagingHandler> {
         }
         occupied.addAll(archVm.reservedRanges().values());
         List<EmulatedDeviceConfig> emu = config.devices().emuDevices();
+        // Host input goes to one device: the first virtio console when there is one (a guest with
+        // console=hvc0 types there), else the UART that attaches first.
+        int inputConsole = -1;
+        for (int i = 0; i < emu.size() && inputConsole < 0; i++) {
+            if (emu.get(i).emuType() == EmulatedDeviceType.VIRTIO_CONSOLE) {
+                inputConsole = i;
+            }
+        }
+        DeviceHookups noInput = new DeviceHookups(hookups.interrupts(), hookups.control(), hookups.consoleOut(),
+                SerialSource.none());
         for (int i = 0; i < emu.size(); i++) {
             EmulatedDeviceConfig d = emu.get(i);
             if (isInterruptControllerPart(d.emuType())) {
@@ -329,9 +347,12 @@ public final class VmAssembly<P extends PagingHandler> {
             }
             BaseDeviceOps<?> device;
             try {
+                Optional<DiskImageConfig> disk = config.devices().diskImage(d.name());
+                boolean input = inputConsole < 0 ? d.emuType() == EmulatedDeviceType.CONSOLE : i == inputConsole;
                 device = EmulatedDeviceFactory.create(new EmulatedDeviceSpec(d.name(), d.baseGpa(), d.length(), d.irqId(),
-                        d.emuType(), d.cfgList()), arch, hookups);
-                devices.add(device);
+                        d.emuType(), d.cfgList(), disk.map(img -> config.origin().resolve(img.path())),
+                        disk.isPresent() && disk.get().readOnly()), arch, input ? hookups : noInput);
+                addOrClose(device);
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
                 throw new VmBuildException(config.origin().locate("devices.emu_devices") + ": " + e.getMessage(), e);
             }
@@ -342,9 +363,47 @@ public final class VmAssembly<P extends PagingHandler> {
             occupied.add(extra.addressRange());
         }
         if (config.devices().builtinDevices()) {
-            devices.addAll(BuiltinDevices.create(arch, hookups, occupied));
+            devices.addAll(BuiltinDevices.create(arch, inputConsole < 0 ? hookups : noInput, occupied));
         }
         addUserSpaceInterruptController(occupied);
+    }
+
+    /** Adds a device the VM now owns; one the registry refuses is closed here (a block device's file). */
+    private void addOrClose(BaseDeviceOps<?> device) {
+        try {
+            devices.add(device);
+            ownedDevices.add(device);
+        } catch (RuntimeException e) {
+            if (device instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private List<VirtioMmioDevice> virtioDevices() {
+        return devices.mmioDevices().stream().filter(VirtioMmioDevice.class::isInstance).map(VirtioMmioDevice.class::cast)
+                .toList();
+    }
+
+    private List<BaseDeviceOps<?>> everyDevice() {
+        List<BaseDeviceOps<?>> all = new ArrayList<>(devices.mmioDevices());
+        all.addAll(devices.portDevices());
+        all.addAll(devices.sysRegDevices());
+        return all;
+    }
+
+    /** Devices that reach into guest RAM let go of it: before a reboot replaces RAM, before a close frees it. */
+    private void resetDevices() {
+        for (BaseDeviceOps<?> d : everyDevice()) {
+            if (d instanceof ResettableDevice r) {
+                r.resetDevice();
+            }
+        }
     }
 
     /**
@@ -502,7 +561,9 @@ public final class VmAssembly<P extends PagingHandler> {
         ArchVm old = archVm;
         archVm = null;
         interrupts.retarget(null);
+        doorbells.stop();
         old.close();
+        resetDevices();
         List<MemoryRegion> regions = config.kernel().memoryRegions();
         for (int i = 0; i < regions.size(); i++) {
             addrSpace.unmap(GuestPhysAddr.of(regions.get(i).gpa()), regions.get(i).size());
@@ -532,6 +593,7 @@ public final class VmAssembly<P extends PagingHandler> {
         }
         setUpBsp(slots[0].vcpu);
         setUpSecondariesStartedByTheHypervisor(fresh);
+        doorbells.start(fresh, virtioDevices());
     }
 
     // ---- teardown ---------------------------------------------------------------------------
@@ -542,10 +604,25 @@ public final class VmAssembly<P extends PagingHandler> {
      * {@code teardown}). Call it once no thread holds a vCPU.
      */
     public void release(Teardown teardown) {
+        teardown.run(doorbells::stop);
         ArchVm vm = archVm;
         archVm = null;
         if (vm != null) {
             teardown.run(vm::close);
+        }
+        teardown.run(this::resetDevices);
+        List<BaseDeviceOps<?>> closing = List.copyOf(ownedDevices);
+        ownedDevices.clear();
+        for (BaseDeviceOps<?> d : closing) {
+            if (d instanceof AutoCloseable c) {
+                teardown.run(() -> {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("closing device '" + d.name() + "': " + e.getMessage(), e);
+                    }
+                });
+            }
         }
         List<GuestRamBlock> blocks = List.copyOf(ramBlocks);
         ramBlocks.clear();

@@ -6,11 +6,13 @@ import dev.axvm.vcpu.ExitReason;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.spi.ArchVm;
 import dev.axvm.vcpu.spi.ArchVmConfig;
+import dev.axvm.vcpu.spi.Doorbell;
 import dev.axvm.vcpu.spi.PlatformFacts;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /** A hardware VM that records what the VM core asks of it; its vCPUs are {@link ScriptedVCpu}s. */
@@ -41,11 +43,14 @@ public final class ScriptedArchVm implements ArchVm {
     private final FaultPlan faults;
     private final long rejectedEntry;
     private final PlatformFacts facts;
+    private final boolean offersDoorbells;
+    private final List<ScriptedDoorbell> doorbells = new ArrayList<>();
     private boolean closed;
 
     ScriptedArchVm(ArchVmConfig config, boolean irqchip, IntFunction<List<ExitReason>> scripts, FaultPlan faults,
-            long rejectedEntry, PlatformFacts facts) {
+            long rejectedEntry, PlatformFacts facts, boolean offersDoorbells) {
         this.facts = facts;
+        this.offersDoorbells = offersDoorbells;
         this.config = config;
         this.irqchip = irqchip;
         this.scripts = scripts;
@@ -83,6 +88,22 @@ public final class ScriptedArchVm implements ArchVm {
             throw new UnsupportedOperationException("scripted VM without irqchip");
         }
         lines.add(new LineLevel(line, high));
+    }
+
+    @Override
+    public synchronized Optional<Doorbell> doorbell(long gpa, int length) {
+        if (!offersDoorbells) {
+            return Optional.empty();
+        }
+        faults.call("doorbell");
+        ScriptedDoorbell d = new ScriptedDoorbell(gpa, length);
+        doorbells.add(d);
+        return Optional.of(d);
+    }
+
+    /** The doorbells the VM core asked this VM for. */
+    public synchronized List<ScriptedDoorbell> doorbells() {
+        return List.copyOf(doorbells);
     }
 
     @Override

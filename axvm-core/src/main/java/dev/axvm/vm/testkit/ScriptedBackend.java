@@ -23,6 +23,7 @@ public final class ScriptedBackend implements ArchBackend {
     private FaultPlan faults = FaultPlan.counting();
     private long rejectedEntry = -1;
     private PlatformFacts facts = new PlatformFacts.None();
+    private boolean doorbells;
 
     /**
      * @param architecture the architecture it claims (the config's)
@@ -60,6 +61,12 @@ public final class ScriptedBackend implements ArchBackend {
         return this;
     }
 
+    /** Makes its VMs offer doorbells ({@link ScriptedDoorbell}), as KVM's ioeventfd; without, they offer none. */
+    public ScriptedBackend withDoorbells() {
+        doorbells = true;
+        return this;
+    }
+
     /** Makes its VMs lack an in-kernel interrupt controller even when asked for one (a RISC-V host without AIA). */
     public ScriptedBackend withoutInKernelIrqchip() {
         offersIrqchip = false;
@@ -86,7 +93,7 @@ public final class ScriptedBackend implements ArchBackend {
         faults.call("createVm");
         int number = vms.size();
         ScriptedArchVm vm = new ScriptedArchVm(config, offersIrqchip && config.inKernelIrqchip(),
-                vcpuId -> scripts.apply(number, vcpuId), faults, rejectedEntry, facts);
+                vcpuId -> scripts.apply(number, vcpuId), faults, rejectedEntry, facts, doorbells);
         vms.add(vm);
         return vm;
     }

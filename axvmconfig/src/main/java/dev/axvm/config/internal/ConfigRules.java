@@ -7,6 +7,8 @@ import dev.axvm.config.BaseConfig;
 import dev.axvm.config.ConfigError;
 import dev.axvm.config.ConfigOrigin;
 import dev.axvm.config.DevicesConfig;
+import dev.axvm.config.EmulatedDeviceType;
+import dev.axvm.config.DiskImageConfig;
 import dev.axvm.config.EmulatedDeviceConfig;
 import dev.axvm.config.GuestArch;
 import dev.axvm.config.ImageKind;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -31,6 +35,7 @@ import java.util.OptionalLong;
  * already wrong are skipped, so that one mistake gives one error.
  */
 public final class ConfigRules {
+    private static final long VIRTIO_MMIO_WINDOW = 0x200;
     /** The most vCPUs a VM may ask for (KVM's own limit on current x86 kernels). */
     public static final int MAX_VCPUS = 4096;
     /** The guest page size every region is aligned to. */
@@ -261,6 +266,48 @@ public final class ConfigRules {
             device(spans, "devices.passthrough_addresses[" + i + "]", "", a.baseGpa(), a.length(), arch, order++);
         }
         overlaps(spans);
+        virtio(d);
+    }
+
+    /** virtio-mmio windows and interrupts, and the disk image of each block device. */
+    private void virtio(DevicesConfig d) {
+        Set<String> blocks = new HashSet<>();
+        for (int i = 0; i < d.emuDevices().size(); i++) {
+            EmulatedDeviceConfig e = d.emuDevices().get(i);
+            String f = "devices.emu_devices[" + i + "]";
+            switch (e.emuType()) {
+                case VIRTIO_BLK, VIRTIO_CONSOLE, VIRTIO_RNG, VIRTIO_NET -> {
+                    if (e.length() != 0 && Long.compareUnsigned(e.length(), VIRTIO_MMIO_WINDOW) < 0) {
+                        error(f + ".length", hex(e.length()) + " bytes is smaller than the virtio-mmio register window",
+                                "at least 0x200");
+                    }
+                    if (e.irqId() == 0) {
+                        error(f + ".irq_id", "0: a virtio device cannot work without an interrupt",
+                                "the interrupt line the guest finds it on");
+                    }
+                }
+                default -> {
+                    continue;
+                }
+            }
+            if (e.emuType() == EmulatedDeviceType.VIRTIO_BLK) {
+                blocks.add(e.name()); // one without an image is a warning (ImageCheck): AxVisor's configs have none
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < d.diskImages().size(); i++) {
+            DiskImageConfig img = d.diskImages().get(i);
+            String f = "devices.disk_images[" + i + "]";
+            if (!blocks.contains(img.name())) {
+                error(f + ".name", Quoting.name(img.name()) + "is no VirtioBlk (0xE1) entry of emu_devices",
+                        "the name of a virtio block device");
+            } else if (!seen.add(img.name())) {
+                error(f + ".name", Quoting.name(img.name()) + "has a disk image already", "one image per block device");
+            }
+            if (img.path().isBlank()) {
+                error(f + ".path", "empty", "the image file's path");
+            }
+        }
     }
 
     private void device(List<Span> spans, String field, String label, long start, long length, Optional<GuestArch> arch,

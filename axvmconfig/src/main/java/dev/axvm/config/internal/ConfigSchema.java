@@ -18,7 +18,7 @@ public final class ConfigSchema {
                     "dtb_path", "dtb_load_addr", "ramdisk_path", "ramdisk_load_addr", "image_location", "cmdline",
                     "disk_path", "entry_mode", "memory_regions"),
             "devices", List.of("emu_devices", "passthrough_devices", "passthrough_addresses", "excluded_devices",
-                    "interrupt_mode", "builtin_devices", "unhandled_access"));
+                    "interrupt_mode", "builtin_devices", "unhandled_access", "disk_images"));
 
     /** The table {@code key} belongs in, when it is a key of some table. */
     public static Optional<String> tableOf(String key) {

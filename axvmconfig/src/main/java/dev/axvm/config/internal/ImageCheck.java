@@ -7,6 +7,8 @@ import dev.axvm.config.AxVMConfig;
 import dev.axvm.config.ConfigError;
 import dev.axvm.config.ConfigOrigin;
 import dev.axvm.config.ConfigWarning;
+import dev.axvm.config.EmulatedDeviceConfig;
+import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.config.GuestImage;
 import dev.axvm.config.ImageLocation;
 import dev.axvm.config.MemoryRegion;
@@ -48,6 +50,19 @@ public final class ImageCheck {
 
     private void run(AxVMConfig config) {
         ConfigOrigin o = config.origin();
+        for (int i = 0; i < config.devices().diskImages().size(); i++) {
+            disk(o, "devices.disk_images[" + i + "].path", config.devices().diskImages().get(i).path());
+        }
+        for (int i = 0; i < config.devices().emuDevices().size(); i++) {
+            EmulatedDeviceConfig e = config.devices().emuDevices().get(i);
+            if (e.emuType() == EmulatedDeviceType.VIRTIO_BLK && config.devices().diskImage(e.name()).isEmpty()) {
+                String field = "devices.emu_devices[" + i + "]";
+                warnings.add(new ConfigWarning(ConfigWarning.Kind.DISK_IMAGE_MISSING, o.locate(field), field,
+                        "the virtio block device " + Quoting.name(e.name()) + "has no disk image",
+                        "add [\"" + e.name() + "\", \"disk.img\"] to devices.disk_images (an AxVM addition); "
+                                + "the VM cannot be built without it"));
+            }
+        }
         List<GuestImage> images = config.kernel().images();
         if (config.kernel().imageLocation() == ImageLocation.MEMORY) {
             String names = images.stream().map(i -> i.kind().imageName()).collect(Collectors.joining(", "));
@@ -103,6 +118,35 @@ public final class ImageCheck {
                         + range(later.image().loadAddr(), later.size()) + " overlaps the " + earlier.image().kind().imageName()
                         + " at " + range(earlier.image().loadAddr(), earlier.size()), "images at load addresses that do not overlap");
             }
+        }
+    }
+
+    /** A virtio block device's image: a regular file of whole 512-byte sectors, at least one. */
+    private void disk(ConfigOrigin o, String field, String path) {
+        Path file;
+        try {
+            file = o.resolve(path);
+        } catch (InvalidPathException e) {
+            error(o, field, "\"" + Quoting.path(path) + "\" is not a valid path", "the image file's path");
+            return;
+        }
+        String shown = "\"" + Quoting.path(path) + "\"" + (file.toString().equals(path) ? "" : " (" + Quoting.path(file.toString()) + ")");
+        if (!Files.exists(file)) {
+            error(o, field, shown + " does not exist", "a raw disk image file");
+            return;
+        }
+        if (!Files.isRegularFile(file)) {
+            error(o, field, shown + " is not a regular file", "a raw disk image file");
+            return;
+        }
+        try {
+            long size = Files.size(file);
+            if (size == 0 || size % 512 != 0) {
+                error(o, field, shown + " is " + size + " bytes, not a whole number of 512-byte sectors",
+                        "an image whose size is a non-zero multiple of 512 (e.g. truncate -s 64M disk.img)");
+            }
+        } catch (IOException e) {
+            error(o, field, shown + " cannot be read: " + e.getClass().getSimpleName(), "a readable image file");
         }
     }
 

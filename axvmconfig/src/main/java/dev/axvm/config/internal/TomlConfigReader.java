@@ -10,6 +10,7 @@ import dev.axvm.config.ConfigLocation;
 import dev.axvm.config.ConfigOrigin;
 import dev.axvm.config.ConfigWarning;
 import dev.axvm.config.DevicesConfig;
+import dev.axvm.config.DiskImageConfig;
 import dev.axvm.config.EmulatedDeviceConfig;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.config.GuestArch;
@@ -60,7 +61,8 @@ public final class TomlConfigReader {
             Map.entry(EmulatedDeviceType.PPPT_GLOBAL, "PPPTGlobal"),
             Map.entry(EmulatedDeviceType.VIRTIO_BLK, "VirtioBlk"),
             Map.entry(EmulatedDeviceType.VIRTIO_NET, "VirtioNet"),
-            Map.entry(EmulatedDeviceType.VIRTIO_CONSOLE, "VirtioConsole"));
+            Map.entry(EmulatedDeviceType.VIRTIO_CONSOLE, "VirtioConsole"),
+            Map.entry(EmulatedDeviceType.VIRTIO_RNG, "VirtioRng (ours)"));
 
     /** Other names people give the architectures, offered as "did you mean" (not accepted: AxVisor has one spelling each). */
     private static final Map<String, String> SPELLING_HINTS = Map.of("amd64", "x86_64", "x86-64", "x86_64", "x64", "x86_64",
@@ -222,11 +224,12 @@ public final class TomlConfigReader {
         Boolean builtin = bool(t, "devices", "builtin_devices");
         UnhandledAccess unhandled = named(t, "devices", "unhandled_access", "an unhandled-access policy",
                 UnhandledAccess.values(), UnhandledAccess::tomlName, UnhandledAccess::ofTomlName);
+        List<DiskImageConfig> disks = diskImages(t);
         if (errors.size() != before) {
             return null;
         }
         return new DevicesConfig(emu, pt, addrs, excluded, mode == null ? InterruptMode.NO_IRQ : mode,
-                builtin == null || builtin, unhandled == null ? UnhandledAccess.IGNORE : unhandled);
+                builtin == null || builtin, unhandled == null ? UnhandledAccess.IGNORE : unhandled, disks);
     }
 
     // ---- tuples
@@ -297,6 +300,38 @@ public final class TomlConfigReader {
             }
             if (name != null && base != null && length != null && irq != null && type != null && cfg != null) {
                 out.add(new EmulatedDeviceConfig(name, base, length, irq, type, cfg));
+            }
+        }
+        return out;
+    }
+
+    private List<DiskImageConfig> diskImages(TomlTable t) {
+        String shape = "[name, path] or [name, path, read_only]";
+        TomlArray a = array(t, "devices", "disk_images", null, "an array of " + shape + " entries");
+        if (a == null) {
+            return List.of();
+        }
+        List<DiskImageConfig> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            String f = "devices.disk_images[" + i + "]";
+            TomlArray d = tuple(a, i, f, 2, 3, shape);
+            if (d == null) {
+                continue;
+            }
+            String name = stringAt(d, 0, f + ".name", "the name of a VirtioBlk (0xE1) entry of emu_devices");
+            String path = stringAt(d, 1, f + ".path", "the image file's path");
+            Boolean readOnly = Boolean.FALSE;
+            if (d.size() == 3) {
+                Object ro = element(d, 2, f + ".read_only");
+                if (ro instanceof Boolean b) {
+                    readOnly = b;
+                } else if (ro != null) {
+                    error(f + ".read_only", "is " + describe(ro), "true or false");
+                    readOnly = null;
+                }
+            }
+            if (name != null && path != null && readOnly != null) {
+                out.add(new DiskImageConfig(name, path, readOnly));
             }
         }
         return out;
@@ -583,7 +618,10 @@ public final class TomlConfigReader {
             expected = "at most " + MAX_TOML_INTEGER + ": TOML integers are signed 64-bit";
         } else if (cut > 0) {
             problem = lower(m.substring(0, cut));
-            expected = m.substring(cut + ", expected ".length());
+            expected = m.substring(cut + ", expected ".length()).strip();
+            if (expected.isEmpty()) {
+                expected = "valid TOML"; // tomlj names nothing after a stray character inside an array
+            }
         } else if (m.contains("previously defined")) {
             problem = m;
             expected = "each key and table defined once";

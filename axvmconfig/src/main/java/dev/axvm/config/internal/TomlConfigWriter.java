@@ -5,6 +5,7 @@ import static dev.axvm.config.internal.Addresses.hex;
 import dev.axvm.config.AxVMConfig;
 import dev.axvm.config.BaseConfig;
 import dev.axvm.config.DevicesConfig;
+import dev.axvm.config.DiskImageConfig;
 import dev.axvm.config.EmulatedDeviceConfig;
 import dev.axvm.config.ImageKind;
 import dev.axvm.config.KernelConfig;
@@ -105,6 +106,14 @@ public final class TomlConfigWriter {
                     .append("],\n");
         }
         out.append("]\n");
+        if (!d.diskImages().isEmpty()) {
+            out.append("disk_images = [\n");
+            for (DiskImageConfig img : d.diskImages()) {
+                out.append("  [").append(quote(img.name())).append(", ").append(quote(img.path()))
+                        .append(img.readOnly() ? ", true" : "").append("],\n");
+            }
+            out.append("]\n");
+        }
         out.append("excluded_devices = [\n");
         for (List<String> paths : d.excludedDevices()) {
             out.append("  [");

@@ -6,6 +6,8 @@ public final class Errno {
     public static final int ENOENT = 2;
     /** No such process (or thread). */
     public static final int ESRCH = 3;
+    /** Interrupted system call (a signal arrived first). */
+    public static final int EINTR = 4;
     /** Try again (a full real-time signal queue, for one). */
     public static final int EAGAIN = 11;
     /** Permission denied. */

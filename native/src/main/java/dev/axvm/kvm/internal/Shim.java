@@ -16,7 +16,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Shim {
     /** The ABI version this Java code was written against; see AXVM_ABI_VERSION in axvm.h. */
-    public static final int ABI_VERSION = 4;
+    public static final int ABI_VERSION = 5;
 
     private static final MethodHandle ABI = Downcalls.critical("axvm_abi_version", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle EXIT_WORDS = Downcalls.critical("axvm_exit_words", FunctionDescriptor.of(JAVA_INT));
@@ -32,6 +32,12 @@ public final class Shim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CREATE_VCPU = Downcalls.of("axvm_vm_create_vcpu", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IRQ_LINE = Downcalls.of("axvm_vm_irq_line", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOEVENTFD = Downcalls.of("axvm_vm_ioeventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD_CREATE = Downcalls.of("axvm_eventfd_create", FunctionDescriptor.of(JAVA_INT));
+    // Blocks: never a critical downcall.
+    private static final MethodHandle EVENTFD_WAIT = Downcalls.of("axvm_eventfd_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD_SIGNAL = Downcalls.of("axvm_eventfd_signal", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle MAP_RUN = Downcalls.of("axvm_vcpu_map_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle UNMAP_RUN = Downcalls.of("axvm_vcpu_unmap_run", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle RUN = Downcalls.of("axvm_vcpu_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -165,6 +171,38 @@ public final class Shim {
     public static int irqLine(int vm, int irq, int level) {
         try {
             return (int) IRQ_LINE.invokeExact(vm, irq, level);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int ioEventFd(int vm, long addr, int len, int fd, boolean deassign) {
+        try {
+            return (int) IOEVENTFD.invokeExact(vm, addr, len, fd, deassign ? 1 : 0);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int eventFdCreate() {
+        try {
+            return (int) EVENTFD_CREATE.invokeExact();
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int eventFdWait(int fd) {
+        try {
+            return (int) EVENTFD_WAIT.invokeExact(fd);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int eventFdSignal(int fd) {
+        try {
+            return (int) EVENTFD_SIGNAL.invokeExact(fd);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -5,6 +5,7 @@ import dev.axvm.config.MemoryRegion;
 import dev.axvm.device.MmioDevice;
 import dev.axvm.device.irq.Plic;
 import dev.axvm.device.uart.Pl011;
+import dev.axvm.device.virtio.VirtioMmioDevice;
 import dev.axvm.device.uart.Uart16550MmioDevice;
 import dev.axvm.vcpu.spi.PlatformFacts;
 import dev.axvm.vm.VmBuildException;
@@ -105,6 +106,17 @@ public final class DeviceTreeGenerator {
             }
             uart.cells("clocks", CLOCK_PHANDLE, CLOCK_PHANDLE).strings("clock-names", "uartclk", "apb_pclk");
         }
+        for (VirtioMmioDevice v : virtioDevices(in)) {
+            int intid = v.interruptLine().number();
+            if (gic.isPresent() && (intid < FIRST_SPI || intid >= gic.get().interrupts())) {
+                throw new VmBuildException(v + ": interrupt " + intid + " is not an SPI of the vGIC (32.."
+                        + (gic.get().interrupts() - 1) + ")");
+            }
+            FdtNode node = virtioNode(root, v).flag("dma-coherent");
+            if (gic.isPresent()) {
+                node.cells("interrupts", GIC_SPI, intid - FIRST_SPI, IRQ_LEVEL_HIGH);
+            }
+        }
         return new Fdt(root);
     }
 
@@ -168,7 +180,25 @@ public final class DeviceTreeGenerator {
                 serial.cells("interrupt-parent", PLIC_PHANDLE).cells("interrupts", u.uart().interruptLine().number());
             }
         }
+        for (VirtioMmioDevice v : virtioDevices(in)) {
+            FdtNode node = virtioNode(soc, v);
+            if (in.plic().isPresent()) {
+                node.cells("interrupt-parent", PLIC_PHANDLE).cells("interrupts", v.interruptLine().number());
+            }
+        }
         return new Fdt(root);
+    }
+
+    /** The virtio-mmio transports, in address order (Linux numbers vda, vdb… in probe order). */
+    private static List<VirtioMmioDevice> virtioDevices(Inputs in) {
+        return in.devices().stream().filter(VirtioMmioDevice.class::isInstance).map(VirtioMmioDevice.class::cast)
+                .sorted(java.util.Comparator.comparingLong(v -> v.addressRange().start() ^ Long.MIN_VALUE)).toList();
+    }
+
+    private static FdtNode virtioNode(FdtNode parent, VirtioMmioDevice v) {
+        GuestPhysAddrRange r = v.addressRange();
+        return parent.addChild("virtio_mmio@" + hex(r.start())).string("compatible", "virtio,mmio")
+                .cells("reg", hi(r.start()), lo(r.start()), hi(r.size()), lo(r.size()));
     }
 
     private static void chosen(FdtNode root, Inputs in, Optional<String> stdout) {
