@@ -168,7 +168,10 @@ scenario_virtio_blk() {
   if ! /usr/sbin/e2fsck -fn "$tools/disk.img" > "$out/e2fsck.out" 2>&1; then
     fail linux-virtio-blk "e2fsck finds the image inconsistent: $(tail_of "$out/e2fsck.out")"; return
   fi
-  pass linux-virtio-blk "the guest mounted /dev/vda (ext4), read the host's file, wrote guest.txt; after power-off the host's debugfs reads it back and e2fsck finds the image clean"
+  if ! grep -q "virtio-blk 'vda'.*ring a doorbell (ioeventfd)" "$out/linux-virtio-blk.err"; then
+    fail linux-virtio-blk "the disk worked, but its notifications did not go through KVM's ioeventfd: $(grep "virtio-blk 'vda'" "$out/linux-virtio-blk.err" | head -n1)"; return
+  fi
+  pass linux-virtio-blk "the guest mounted /dev/vda (ext4) with its notifications on a KVM ioeventfd, read the host's file, wrote guest.txt; after power-off the host's debugfs reads it back and e2fsck finds the image clean"
 }
 
 # linux-virtio-console: a line typed on the host reaches the guest over hvc0 and comes back.

@@ -90,6 +90,8 @@ class VirtioVmTest {
             assertArrayEquals(new int[] {0, 0x0a00_0000, 0, 0x200}, cells(blk, "reg"));
             assertArrayEquals(new int[] {0, 48 - 32, 4}, cells(blk, "interrupts"), "GIC SPI 16, level high");
             assertTrue(blk.property("dma-coherent").isPresent());
+            assertTrue(vm.notes().stream().anyMatch(n -> n.startsWith("virtio-blk 'vda'")
+                    && n.endsWith("notifications exit to the vCPU thread (the hypervisor offers no doorbell)")), vm.notes().toString());
             assertArrayEquals(new int[] {0, 50 - 32, 4}, cells(tree.root().child("virtio_mmio@a000400").orElseThrow(), "interrupts"));
             if (Dtc.available()) {
                 Dtc.Result r = Dtc.run("dtb", "dts", tree.write());
@@ -155,6 +157,8 @@ class VirtioVmTest {
             assertEquals(List.of(0x0a00_0050L, 0x0a00_0250L, 0x0a00_0450L), first.stream().map(ScriptedDoorbell::gpa).toList(),
                     "one on each transport's QueueNotify");
             assertTrue(first.stream().allMatch(d -> d.length() == 4));
+            assertTrue(vm.notes().contains("virtio-rng 'rng' GPA [0xa000400, 0xa000600): notifications ring a doorbell "
+                    + "(ioeventfd); a worker thread serves it"), vm.notes().toString());
             vm.boot();
             postRngRequest(vm, transport(vm, "rng"));
             assertEquals(0, usedIdx(vm), "nothing is served before the doorbell rings");

@@ -36,19 +36,26 @@ final class VirtioDoorbells {
         this.vmId = vmId;
     }
 
-    /** Doorbells on {@code vm} for {@code devices}; a device the hypervisor gives none keeps its MMIO exit. */
-    void start(ArchVm vm, List<VirtioMmioDevice> devices) {
+    /**
+     * Doorbells on {@code vm} for {@code devices}; a device the hypervisor gives none keeps its MMIO
+     * exit. Returns one line per device saying which it got, for the VM's notes.
+     */
+    List<String> start(ArchVm vm, List<VirtioMmioDevice> devices) {
+        List<String> notes = new ArrayList<>();
         for (VirtioMmioDevice device : devices) {
             Optional<Doorbell> bell;
             try {
                 bell = vm.doorbell(device.addressRange().start() + QUEUE_NOTIFY, QUEUE_NOTIFY_WIDTH);
             } catch (RuntimeException e) {
-                LOG.info("VM {}: {}: no doorbell ({}); its notifications exit to the vCPU thread", vmId, device, e.getMessage());
+                notes.add(device + ": notifications exit to the vCPU thread (no doorbell: " + e.getMessage() + ")");
                 continue;
             }
+            notes.add(device + (bell.isPresent() ? ": notifications ring a doorbell (ioeventfd); a worker thread serves it"
+                    : ": notifications exit to the vCPU thread (the hypervisor offers no doorbell)"));
             bell.ifPresent(b -> workers.add(new Worker(device, b, Thread.ofPlatform().daemon()
                     .name("vm" + vmId + "-" + device.name()).start(() -> serve(device, b)))));
         }
+        return notes;
     }
 
     private void serve(VirtioMmioDevice device, Doorbell bell) {

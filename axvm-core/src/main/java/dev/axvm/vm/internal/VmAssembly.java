@@ -145,7 +145,7 @@ public final class VmAssembly<P extends PagingHandler> {
             notePassthrough();
             createVcpus(archVm, unhandledStop);
             describeInDeviceTree();
-            doorbells.start(archVm, virtioDevices());
+            notes.addAll(doorbells.start(archVm, virtioDevices()));
         } catch (RuntimeException | Error e) {
             Teardown teardown = new Teardown();
             release(teardown);
