@@ -17,6 +17,10 @@ import java.nio.ByteBuffer;
 public final class DescriptorChain {
     private final MemorySegment[] segments;
     private final ByteBuffer[] buffers;
+    // Per index: a view of that buffer's window, kept while the window stays the same, so that
+    // several buffers of one window can go into one scattering read without an allocation each.
+    private final ByteBuffer[] views;
+    private final ByteBuffer[] viewSources;
     private final long[] offsets;
     private final int[] lengths;
     private int count;
@@ -32,6 +36,8 @@ public final class DescriptorChain {
         }
         segments = new MemorySegment[capacity];
         buffers = new ByteBuffer[capacity];
+        views = new ByteBuffer[capacity];
+        viewSources = new ByteBuffer[capacity];
         offsets = new long[capacity];
         lengths = new int[capacity];
     }
@@ -81,13 +87,25 @@ public final class DescriptorChain {
         return lengths[check(i)];
     }
 
+
     /**
-     * A byte buffer over buffer {@code i}'s whole window, for positional I/O (set its position and
-     * limit to {@link #offset(int)} and {@code offset + length}); null when the window is larger
-     * than 2 GiB. Shared by every buffer in the window: use one at a time.
+     * Buffer {@code i}'s bytes from {@code skip} on, at most {@code length} of them, as a byte buffer
+     * of its own (position at the first byte, limit after the last), for scattering and gathering
+     * I/O; null when its window is larger than 2 GiB. The object is this index's, reused by later
+     * requests: use it before the next {@link VirtQueue#pop}.
      */
-    public ByteBuffer windowBuffer(int i) {
-        return buffers[check(i)];
+    public ByteBuffer view(int i, long skip, long length) {
+        ByteBuffer source = buffers[check(i)];
+        if (source == null) {
+            return null;
+        }
+        if (viewSources[i] != source) {
+            views[i] = source.duplicate();
+            viewSources[i] = source;
+        }
+        int start = (int) (offsets[i] + skip);
+        int n = (int) Math.min(lengths[i] - skip, length);
+        return views[i].clear().position(start).limit(start + n);
     }
 
     /**
@@ -159,6 +177,8 @@ public final class DescriptorChain {
     public void reset() {
         java.util.Arrays.fill(segments, null);
         java.util.Arrays.fill(buffers, null);
+        java.util.Arrays.fill(views, null);
+        java.util.Arrays.fill(viewSources, null);
         count = 0;
         firstWritable = 0;
         readable = 0;

@@ -54,6 +54,7 @@ public final class VirtioBlock implements VirtioDevice, AutoCloseable {
     private final byte[] config = new byte[16];
     private final byte[] scratch = new byte[HEADER];
     private final DescriptorChain chain = new DescriptorChain(QUEUE_SIZE);
+    private final ByteBuffer[] iov = new ByteBuffer[QUEUE_SIZE];
     private int written;
     private volatile boolean closed;
 
@@ -243,45 +244,43 @@ public final class VirtioBlock implements VirtioDevice, AutoCloseable {
             return S_IOERR;
         }
         long pos = sector * SECTOR;
-        long left = length;
         int from = toGuest ? chain.firstWritable() : 0;
         long skip = toGuest ? 0 : HEADER;
+        int n = 0;
+        long gathered = 0;
+        for (int i = from; i < chain.count() && gathered < length; i++) {
+            long len = chain.length(i);
+            if (skip >= len) {
+                skip -= len;
+                continue;
+            }
+            ByteBuffer b = chain.view(i, skip, length - gathered);
+            if (b == null) {
+                b = chain.segment(i).asSlice(chain.offset(i) + skip, Math.min(len - skip, length - gathered))
+                        .asByteBuffer(); // a window above 2 GiB: rare, allocates
+            }
+            iov[n++] = b;
+            gathered += b.remaining();
+            skip = 0;
+        }
         try {
-            for (int i = from; i < chain.count() && left > 0; i++) {
-                long len = chain.length(i);
-                if (skip >= len) {
-                    skip -= len;
-                    continue;
+            // One readv/writev for the whole request: the guest's pages are rarely adjacent.
+            file.position(pos);
+            for (long done = 0; done < length; ) {
+                long k = toGuest ? file.read(iov, 0, n) : file.write(iov, 0, n);
+                if (k < 0) {
+                    throw new IOException("end of file at byte " + (pos + done));
                 }
-                int n = (int) Math.min(len - skip, left);
-                ByteBuffer b = window(i, chain.offset(i) + skip, n);
-                while (b.hasRemaining()) {
-                    int k = toGuest ? file.read(b, pos + (n - b.remaining())) : file.write(b, pos + (n - b.remaining()));
-                    if (k < 0) {
-                        throw new IOException("end of file at byte " + (pos + n - b.remaining()));
-                    }
-                }
-                pos += n;
-                left -= n;
-                skip = 0;
+                done += k;
             }
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("virtio-blk {}: {} at sector {} failed: {}", path, toGuest ? "read" : "write", sector, e.toString());
             return S_IOERR;
+        } finally {
+            java.util.Arrays.fill(iov, 0, n, null);
         }
         written = toGuest ? (int) length : 0;
         return S_OK;
-    }
-
-    private ByteBuffer window(int i, long offset, int n) {
-        ByteBuffer b = chain.windowBuffer(i);
-        if (b == null) {
-            return chain.segment(i).asSlice(offset, n).asByteBuffer(); // windows above 2 GiB: rare, allocates
-        }
-        b.limit(b.capacity());
-        b.position((int) offset);
-        b.limit((int) offset + n);
-        return b;
     }
 
     private int flush() {
