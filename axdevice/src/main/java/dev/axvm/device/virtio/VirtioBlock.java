@@ -27,7 +27,7 @@ public final class VirtioBlock implements VirtioDevice, AutoCloseable {
     /** The sector size of the virtio-blk protocol. */
     public static final int SECTOR = 512;
     /** The queue size offered. */
-    public static final int QUEUE_SIZE = 128;
+    public static final int QUEUE_SIZE = 256;
     /** Device feature: at most {@code seg_max} data buffers per request. */
     public static final int F_SEG_MAX = 2;
     /** Device feature: the device is read-only. */

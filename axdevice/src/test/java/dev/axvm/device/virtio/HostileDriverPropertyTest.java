@@ -128,8 +128,8 @@ class HostileDriverPropertyTest {
         };
         boolean indirect = r.nextBoolean();
         boolean eventIdx = r.nextBoolean();
-        // Sizes 2..64 (rng, console) and 4..128 (block: a request is at least 3 descriptors).
-        int size = d == blk ? 1 << (2 + r.nextInt(6)) : 1 << (1 + r.nextInt(6));
+        // Sizes 2..64 (rng, console) and 4..256 (block: a request is at least 3 descriptors).
+        int size = d == blk ? 1 << (2 + r.nextInt(7)) : 1 << (1 + r.nextInt(6));
         int queues = d.dev.device().queueCount();
         for (int q = 0; q < queues; q++) {
             clearRings(q, size);
