@@ -30,7 +30,7 @@ class DoorbellKvmTest {
             KvmExit exit = vcpu.run();
             assertEquals(KvmExitKind.MMIO, exit.kind());
             assertEquals(BELL, exit.address());
-            assertEquals(4, exit.size());
+            assertEquals(2, exit.size());
         }
     }
 
@@ -38,7 +38,7 @@ class DoorbellKvmTest {
     void aDoorbellTakesTheWriteWithoutAnExitAndWakesItsWaiter() {
         try (Arena arena = Arena.ofConfined(); Kvm kvm = Kvm.open(); KvmVm vm = kvm.createVm()) {
             ResetVectorGuest.install(arena, vm, "doorbell");
-            try (KvmDoorbell bell = KvmDoorbell.open(vm, BELL, 4)) {
+            try (KvmDoorbell bell = KvmDoorbell.open(vm, BELL, 2)) {
                 KvmVcpu vcpu = vm.createVcpu(0);
                 vcpu.bindCurrentThread();
                 KvmExit exit = vcpu.run();
