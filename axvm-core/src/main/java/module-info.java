@@ -8,4 +8,5 @@ module dev.axvm.vm {
     exports dev.axvm.vm;
     exports dev.axvm.vm.testkit;
     exports dev.axvm.vm.fdt;
+    exports dev.axvm.vm.acpi;
 }

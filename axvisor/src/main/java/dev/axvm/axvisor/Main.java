@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** The {@code axvisor} command: runs and checks VMs described by AxVisor-style TOML files. */
 @Command(name = "axvisor", mixinStandardHelpOptions = true, version = "axvisor 0.1.0 (AxVM for Java)",
         description = "Run virtual machines from AxVisor-style TOML configs on Linux KVM.",
-        subcommands = {RunCommand.class, DtbCommand.class, ConfigCommand.class, KvmInfoCommand.class, SelftestCommand.class})
+        subcommands = {RunCommand.class, DtbCommand.class, AcpiCommand.class, ConfigCommand.class, KvmInfoCommand.class,
+            SelftestCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",

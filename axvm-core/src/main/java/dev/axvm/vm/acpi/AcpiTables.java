@@ -1,8 +1,15 @@
-package dev.axvm.vm.internal.acpi;
+package dev.axvm.vm.acpi;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import dev.axvm.config.AxVMConfig;
+import dev.axvm.config.EmulatedDeviceConfig;
+import dev.axvm.config.GuestArch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,6 +48,43 @@ public record AcpiTables(long base, int vcpus, List<VirtioMmio> virtio) {
         if (virtio.size() > 1000) {
             throw new IllegalArgumentException(virtio.size() + " virtio devices: names V000..V999 hold 1000");
         }
+    }
+
+    /**
+     * The tables of {@code config} (an x86_64 guest) at {@code base}: its vCPU count and the
+     * virtio entries of its {@code emu_devices} (base address and {@code irq_id} as the GSI).
+     *
+     * @throws IllegalArgumentException when the config is for another architecture
+     */
+    public static AcpiTables of(AxVMConfig config, long base) {
+        GuestArch arch = config.base().arch().orElse(GuestArch.X86_64);
+        if (arch != GuestArch.X86_64) {
+            throw new IllegalArgumentException("ACPI tables describe x86_64 guests; this config is for " + arch.tomlName());
+        }
+        List<VirtioMmio> virtio = new ArrayList<>();
+        for (EmulatedDeviceConfig d : config.devices().emuDevices()) {
+            switch (d.emuType()) {
+                case VIRTIO_BLK, VIRTIO_CONSOLE, VIRTIO_RNG, VIRTIO_NET -> virtio.add(new VirtioMmio(d.baseGpa(), (int) d.irqId()));
+                default -> {
+                    // described elsewhere (COM1) or not at all
+                }
+            }
+        }
+        return new AcpiTables(base, config.base().cpuNum(), virtio);
+    }
+
+    /** Each table by its signature, in the order of {@link #bytes()}: RSDP (as "RSDP"), XSDT, FACP, DSDT, APIC. */
+    public Map<String, byte[]> tables() {
+        byte[] block = bytes();
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        out.put("RSDP", Arrays.copyOf(block, RSDP_SIZE));
+        int at = (int) (align(base + RSDP_SIZE) - base);
+        while (at < block.length) {
+            int length = ByteBuffer.wrap(block, at + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            out.put(new String(block, at, 4, java.nio.charset.StandardCharsets.US_ASCII), Arrays.copyOfRange(block, at, at + length));
+            at = (int) (align(base + at + length) - base);
+        }
+        return out;
     }
 
     /** The whole block: RSDP, XSDT, FADT, DSDT, MADT. */

@@ -1,4 +1,4 @@
-package dev.axvm.vm.internal.acpi;
+package dev.axvm.vm.acpi;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

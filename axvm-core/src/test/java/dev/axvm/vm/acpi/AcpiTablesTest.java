@@ -1,4 +1,4 @@
-package dev.axvm.vm.internal.acpi;
+package dev.axvm.vm.acpi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
