@@ -262,6 +262,11 @@ public final class VirtQueue {
             }
             writableSeen |= writable;
             long length = Integer.toUnsignedLong(len);
+            if (len < 0) {
+                // A chain keeps lengths as ints: a 2 GiB+ buffer would turn negative in every sum after it.
+                throw new VirtQueueException(what() + "buffer of descriptor " + i + " is 0x" + Long.toHexString(length)
+                        + " bytes, 2 GiB or more");
+            }
             if (!windows.find(memory, addr, length)) {
                 throw new VirtQueueException(what() + "buffer [0x" + Long.toHexString(addr) + ", +0x" + Long.toHexString(length)
                         + ") of descriptor " + i + " is not in one stretch of guest RAM");

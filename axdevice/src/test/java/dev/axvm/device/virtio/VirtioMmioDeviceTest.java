@@ -127,6 +127,16 @@ class VirtioMmioDeviceTest {
     }
 
     @Test
+    void aBufferOfTwoGibOrMoreNeedsResetBeforeItsLengthIsUsed() {
+        driver.start(0, 16, 1);
+        driver.descriptor(0, 0, Driver.DATA, 0x8000_0000, VirtQueue.DESC_F_WRITE, 0);
+        driver.offer(0, 0);
+        assertEquals(64, driver.read(0x070) & 64);
+        assertTrue(dev.brokenBecause().contains("2 GiB or more"), dev.brokenBecause());
+        assertEquals(0, driver.usedIdx(0));
+    }
+
+    @Test
     void ringsOutsideGuestRamOrMisalignedNeedReset() {
         driver.negotiate(Driver.VERSION_1);
         driver.setUpQueue(0, 16, GuestRam.BASE + GuestRam.SIZE - 16, Driver.avail(0), Driver.used(0));

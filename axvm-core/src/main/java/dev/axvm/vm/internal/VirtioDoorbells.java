@@ -52,10 +52,21 @@ final class VirtioDoorbells {
             }
             notes.add(device + (bell.isPresent() ? ": notifications ring a doorbell (ioeventfd); a worker thread serves it"
                     : ": notifications exit to the vCPU thread (the hypervisor offers no doorbell)"));
-            bell.ifPresent(b -> workers.add(new Worker(device, b, Thread.ofPlatform().daemon()
-                    .name("vm" + vmId + "-" + device.name()).start(() -> serve(device, b)))));
+            if (bell.isPresent()) {
+                workers.add(new Worker(device, bell.get(), startWorker(device, bell.get())));
+            }
         }
         return notes;
+    }
+
+    /** The worker's thread; a thread that cannot start leaves no doorbell registered behind it. */
+    private Thread startWorker(VirtioMmioDevice device, Doorbell bell) {
+        try {
+            return Thread.ofPlatform().daemon().name("vm" + vmId + "-" + device.name()).start(() -> serve(device, bell));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            bell.close();
+            throw e;
+        }
     }
 
     private void serve(VirtioMmioDevice device, Doorbell bell) {
