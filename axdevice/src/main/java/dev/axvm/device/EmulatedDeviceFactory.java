@@ -138,7 +138,22 @@ public final class EmulatedDeviceFactory {
             case VIRTIO_CONSOLE -> new VirtioConsole(hookups.consoleOut(), hookups.consoleIn());
             default -> new VirtioRng();
         };
-        return new VirtioMmioDevice(spec.name(), spec.baseGpa(), spec.length(), device, line, spec.type());
+        try {
+            return new VirtioMmioDevice(spec.name(), spec.baseGpa(), spec.length(), device, line, spec.type());
+        } catch (RuntimeException e) {
+            if (device instanceof VirtioBlock b) {
+                closeQuietly(b, e); // the image stays open only inside a device someone owns
+            }
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(VirtioBlock block, RuntimeException cause) {
+        try {
+            block.close();
+        } catch (IOException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
     }
 
     private static VirtioBlock block(EmulatedDeviceSpec spec) {

@@ -41,7 +41,13 @@ public final class RamWindowCache {
         if (w == null || !w.contains(gpa, length)) {
             return false;
         }
-        int slot = used < SLOTS ? used++ : next++ % SLOTS;
+        int slot;
+        if (used < SLOTS) {
+            slot = used++;
+        } else {
+            slot = next; // a guest can force misses without end (buffers in many pages of an allocated area)
+            next = (next + 1) % SLOTS;
+        }
         starts[slot] = w.gpa();
         sizes[slot] = w.segment().byteSize();
         segments[slot] = w.segment();
