@@ -10,6 +10,12 @@ import java.util.List;
  * What a guest sees of CPUID, derived from what KVM supports the way AxVisor's x86 vCPU filters
  * it: virtualization extensions hidden (no nested VMX/SVM), the hypervisor-present bit set, our
  * own hypervisor leaf at 0x40000000, and the vCPU's APIC id in the topology leaves.
+ *
+ * <p>KVM's paravirtual leaves (signature "KVMKVMKVM", kvmclock and the other PV features) move one
+ * block up, to 0x40000100: a Linux guest scans the hypervisor range in steps of 0x100 for KVM's
+ * signature, so it still finds kvmclock (its clock source, and how it learns the TSC frequency
+ * without a PIT), while a guest that reads 0x40000000 meets AxVM. With the in-kernel LAPIC the
+ * TSC-deadline timer is offered too: KVM emulates it but does not list it as supported.
  */
 public final class CpuidPolicy {
     /** The hypervisor vendor signature at leaf 0x40000000 (EBX, ECX, EDX). */
@@ -22,20 +28,29 @@ public final class CpuidPolicy {
     private static final int ECX_VMX = 1 << 5;
     private static final int ECX_HYPERVISOR = 1 << 31;
     private static final int ECX_SVM = 1 << 2;
+    private static final int ECX_TSC_DEADLINE = 1 << 24;
+    private static final int KVM_LEAVES_OFFSET = 0x100;
+    private static final int LEAF_HYPERVISOR_LAST = 0x4000_00ff;
 
     private CpuidPolicy() {}
 
-    /** The guest's CPUID for the vCPU with APIC id {@code apicId}. */
-    public static List<CpuidEntry> forGuest(List<CpuidEntry> supported, int apicId) {
+    /**
+     * The guest's CPUID for the vCPU with APIC id {@code apicId}.
+     *
+     * @param inKernelLapic whether the VM has KVM's in-kernel LAPIC (then the TSC-deadline timer is offered)
+     */
+    public static List<CpuidEntry> forGuest(List<CpuidEntry> supported, int apicId, boolean inKernelLapic) {
         List<CpuidEntry> out = new ArrayList<>(supported.size() + 1);
+        int deadline = inKernelLapic ? ECX_TSC_DEADLINE : 0;
         for (CpuidEntry e : supported) {
             if (Integer.compareUnsigned(e.function(), LEAF_HYPERVISOR) >= 0
-                    && Integer.compareUnsigned(e.function(), 0x4000_00ff) <= 0) {
-                continue; // KVM's own paravirtual leaves: replaced by ours below
+                    && Integer.compareUnsigned(e.function(), LEAF_HYPERVISOR_LAST) <= 0) {
+                out.add(kvmLeafMovedUp(e));
+                continue;
             }
             out.add(switch (e.function()) {
                 case LEAF_FEATURES -> e.withRegisters(e.eax(), (e.ebx() & 0x00ff_ffff) | apicId << 24,
-                        (e.ecx() & ~ECX_VMX) | ECX_HYPERVISOR, e.edx());
+                        (e.ecx() & ~ECX_VMX) | ECX_HYPERVISOR | deadline, e.edx());
                 case LEAF_EXT_FEATURES -> e.withRegisters(e.eax(), e.ebx(), e.ecx() & ~ECX_SVM, e.edx());
                 case LEAF_EXT_TOPOLOGY, LEAF_V2_TOPOLOGY -> e.withRegisters(e.eax(), e.ebx(), e.ecx(), apicId);
                 default -> e;
@@ -44,6 +59,12 @@ public final class CpuidPolicy {
         int[] sig = signatureWords();
         out.add(new CpuidEntry(LEAF_HYPERVISOR, 0, 0, LEAF_HYPERVISOR, sig[0], sig[1], sig[2]));
         return out;
+    }
+
+    /** KVM's leaf {@code e} at 0x40000100 and up; the range leaf's EAX (the last leaf) moves with it. */
+    private static CpuidEntry kvmLeafMovedUp(CpuidEntry e) {
+        int eax = e.function() == LEAF_HYPERVISOR ? e.eax() + KVM_LEAVES_OFFSET : e.eax();
+        return new CpuidEntry(e.function() + KVM_LEAVES_OFFSET, e.index(), e.flags(), eax, e.ebx(), e.ecx(), e.edx());
     }
 
     /** The signature as the three little-endian words a guest reads in EBX, ECX, EDX. */

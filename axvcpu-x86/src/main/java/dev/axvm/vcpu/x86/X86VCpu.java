@@ -47,6 +47,11 @@ public final class X86VCpu extends ExitLoopVCpu {
     private static final Logger LOG = LoggerFactory.getLogger(X86VCpu.class);
 
     private static final long RFLAGS_RESERVED = 0x2;
+    private static final int MSR_MTRR_DEF_TYPE = 0x2ff;
+    private static final long MTRR_ENABLE = 1 << 11;
+    private static final long MTRR_TYPE_WRITE_BACK = 6;
+    private static final int MSR_MISC_ENABLE = 0x1a0;
+    private static final long MISC_ENABLE_FAST_STRING = 1;
 
     private enum LastExit { NONE, IO_READ, STRING_IN, MMIO_READ, HYPERCALL, PLATFORM }
 
@@ -68,7 +73,7 @@ public final class X86VCpu extends ExitLoopVCpu {
     private int stringNext;
     private int stringCount;
 
-    X86VCpu(X86Vm vm, KvmVcpu kvm, VCpuCreateConfig config) {
+    X86VCpu(X86Vm vm, KvmVcpu kvm, VCpuCreateConfig config, boolean inKernelLapic) {
         super(GuestPhysAddr.of(0));
         this.vm = vm;
         this.kvm = kvm;
@@ -81,8 +86,19 @@ public final class X86VCpu extends ExitLoopVCpu {
         this.regs = kvm.allocate(X86Shim.REGS_WORDS * 8L, 8);
         this.sregs = kvm.allocate(X86Shim.SREGS_WORDS * 8L, 8);
         this.msrValue = kvm.allocate(8, 8);
-        this.cpuid = List.copyOf(CpuidPolicy.forGuest(vm.supportedCpuid(), (int) apicId));
+        this.cpuid = List.copyOf(CpuidPolicy.forGuest(vm.supportedCpuid(), (int) apicId, inKernelLapic));
         setCpuid(cpuid);
+        setBootMsrs();
+    }
+
+    /**
+     * What firmware leaves in the MSRs a kernel reads before it sets them itself: MTRRs enabled
+     * with write-back as the default type (else Linux maps all RAM uncached and disables PAT),
+     * and fast string operations on.
+     */
+    private void setBootMsrs() {
+        setMsr(MSR_MTRR_DEF_TYPE, MTRR_ENABLE | MTRR_TYPE_WRITE_BACK);
+        setMsr(MSR_MISC_ENABLE, MISC_ENABLE_FAST_STRING);
     }
 
     private void setCpuid(List<CpuidEntry> entries) {
@@ -129,8 +145,9 @@ public final class X86VCpu extends ExitLoopVCpu {
 
     /**
      * Puts the vCPU into {@code boot} (see {@link X86EntryState}), every other general register
-     * zero but RSI and RDI, which get {@code bootArgument}: Linux's boot protocol takes the zero page
-     * in RSI, and AxVM's secondary vCPUs find their start argument in RDI.
+     * zero but RSI, RDI and RBX, which get {@code bootArgument}: Linux's 64-bit boot protocol takes
+     * the zero page in RSI, a PVH entry its start info in EBX, and AxVM's secondary vCPUs find their
+     * start argument in RDI.
      */
     public void setBootState(X86BootState boot, long bootArgument) {
         setSpecialRegisters(boot.sregs());
@@ -142,6 +159,7 @@ public final class X86VCpu extends ExitLoopVCpu {
         regs.setAtIndex(JAVA_LONG, X86Register.RFLAGS.ordinal(), boot.rflags() | RFLAGS_RESERVED);
         regs.setAtIndex(JAVA_LONG, X86Register.RSI.ordinal(), bootArgument);
         regs.setAtIndex(JAVA_LONG, X86Register.RDI.ordinal(), bootArgument);
+        regs.setAtIndex(JAVA_LONG, X86Register.RBX.ordinal(), bootArgument);
         storeRegs();
     }
 

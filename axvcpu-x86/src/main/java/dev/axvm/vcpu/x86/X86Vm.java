@@ -135,7 +135,7 @@ public final class X86Vm implements ArchVm {
         if (closed) {
             throw new IllegalStateException("VM " + vmId + " is closed");
         }
-        X86VCpu vcpu = new X86VCpu(this, vm.createVcpu(config.vcpuId()), config);
+        X86VCpu vcpu = new X86VCpu(this, vm.createVcpu(config.vcpuId()), config, irqchip);
         vcpus.add(vcpu);
         return vcpu;
     }
@@ -157,6 +157,16 @@ public final class X86Vm implements ArchVm {
 
     @Override
     public boolean hasInKernelIrqchip() {
+        return irqchip;
+    }
+
+    /**
+     * With the in-kernel irqchip, application processors wait inside KVM for the INIT/SIPI a guest
+     * kernel sends through its LAPIC (as Linux brings up the CPUs its MADT lists), so every vCPU
+     * runs from boot. Without it, AxVM's platform call CPU_ON starts them ({@link X86Ports}).
+     */
+    @Override
+    public boolean startsSecondaryVcpus() {
         return irqchip;
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import dev.axvm.config.AxVMConfig;
 import dev.axvm.config.EmulatedDeviceConfig;
 import dev.axvm.config.GuestArch;
+import dev.axvm.device.pc.AcpiSleepRegisters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,8 +24,10 @@ import java.util.Objects;
  * @param base the guest-physical address of the block
  * @param vcpus the number of vCPUs (local APIC ids 0..n-1)
  * @param virtio the virtio-mmio devices: base addresses (0x200-byte windows) and their GSIs
+ * @param legacyPc whether the VM has the built-in PC devices: COM1, the i8042 (PNP0303) and the
+ *     CMOS RTC (PNP0B00) are then described in the DSDT
  */
-public record AcpiTables(long base, int vcpus, List<VirtioMmio> virtio) {
+public record AcpiTables(long base, int vcpus, List<VirtioMmio> virtio, boolean legacyPc) {
     /** A virtio-mmio transport at {@code gpa} interrupting on {@code gsi}. */
     public record VirtioMmio(long gpa, int gsi) {}
 
@@ -51,8 +54,9 @@ public record AcpiTables(long base, int vcpus, List<VirtioMmio> virtio) {
     }
 
     /**
-     * The tables of {@code config} (an x86_64 guest) at {@code base}: its vCPU count and the
-     * virtio entries of its {@code emu_devices} (base address and {@code irq_id} as the GSI).
+     * The tables of {@code config} (an x86_64 guest) at {@code base}: its vCPU count, the virtio
+     * entries of its {@code emu_devices} (base address and {@code irq_id} as the GSI) and, unless
+     * {@code builtin_devices = false}, the built-in PC devices.
      *
      * @throws IllegalArgumentException when the config is for another architecture
      */
@@ -70,7 +74,7 @@ public record AcpiTables(long base, int vcpus, List<VirtioMmio> virtio) {
                 }
             }
         }
-        return new AcpiTables(base, config.base().cpuNum(), virtio);
+        return new AcpiTables(base, config.base().cpuNum(), virtio, config.devices().builtinDevices());
     }
 
     /** Each table by its signature, in the order of {@link #bytes()}: RSDP (as "RSDP"), XSDT, FACP, DSDT, APIC. */
@@ -156,17 +160,29 @@ public record AcpiTables(long base, int vcpus, List<VirtioMmio> virtio) {
         return AcpiTable.of("APIC", 6, b.array());
     }
 
-    /** DSDT: \_SB with COM1 and one LNRO0005 device per virtio-mmio transport. */
+    /**
+     * DSDT: {@code \_S5} (sleep type {@link AcpiSleepRegisters#SLP_TYP_S5} for the sleep control
+     * register), and in {@code \_SB} the legacy PC devices and one LNRO0005 device per
+     * virtio-mmio transport.
+     */
     byte[] dsdt() {
-        byte[][] devices = new byte[1 + virtio.size()][];
-        devices[0] = Aml.device("COM1", Aml.name("_HID", Aml.eisaId("PNP0501")), Aml.name("_UID", Aml.integer(0)),
-                Aml.name("_CRS", Aml.buffer(Aml.resources(Aml.io(0x3f8, 8), Aml.irqNoFlags(4)))));
+        List<byte[]> devices = new ArrayList<>();
+        if (legacyPc) {
+            devices.add(Aml.device("COM1", Aml.name("_HID", Aml.eisaId("PNP0501")), Aml.name("_UID", Aml.integer(0)),
+                    Aml.name("_CRS", Aml.buffer(Aml.resources(Aml.io(0x3f8, 8), Aml.irqNoFlags(4))))));
+            devices.add(Aml.device("PS2K", Aml.name("_HID", Aml.eisaId("PNP0303")),
+                    Aml.name("_CRS", Aml.buffer(Aml.resources(Aml.io(0x60, 1), Aml.io(0x64, 1), Aml.irqNoFlags(1))))));
+            devices.add(Aml.device("RTC_", Aml.name("_HID", Aml.eisaId("PNP0B00")),
+                    Aml.name("_CRS", Aml.buffer(Aml.resources(Aml.io(0x70, 2))))));
+        }
         for (int i = 0; i < virtio.size(); i++) {
             VirtioMmio v = virtio.get(i);
-            devices[1 + i] = Aml.device(String.format("V%03d", i), Aml.name("_HID", Aml.string("LNRO0005")),
+            devices.add(Aml.device(String.format("V%03d", i), Aml.name("_HID", Aml.string("LNRO0005")),
                     Aml.name("_UID", Aml.integer(i)),
-                    Aml.name("_CRS", Aml.buffer(Aml.resources(Aml.memory32Fixed(v.gpa(), 0x200), Aml.interrupt(v.gsi())))));
+                    Aml.name("_CRS", Aml.buffer(Aml.resources(Aml.memory32Fixed(v.gpa(), 0x200), Aml.interrupt(v.gsi()))))));
         }
-        return AcpiTable.of("DSDT", 2, Aml.scope("\\_SB_", devices));
+        byte[] s5 = Aml.name("_S5_", Aml.packageOf(Aml.integer(AcpiSleepRegisters.SLP_TYP_S5),
+                Aml.integer(AcpiSleepRegisters.SLP_TYP_S5)));
+        return AcpiTable.of("DSDT", 2, Aml.concat(s5, Aml.scope("\\_SB_", devices.toArray(byte[][]::new))));
     }
 }

@@ -19,6 +19,7 @@ final class Aml {
     private static final int QWORD_PREFIX = 0x0e;
     private static final int SCOPE_OP = 0x10;
     private static final int BUFFER_OP = 0x11;
+    private static final int PACKAGE_OP = 0x12;
     private static final int EXT_OP = 0x5b;
     private static final int DEVICE_OP = 0x82;
 
@@ -73,6 +74,15 @@ final class Aml {
     static byte[] buffer(byte[] bytes) {
         byte[] body = concat(integer(bytes.length), bytes);
         return concat(new byte[] {BUFFER_OP}, pkgLength(body.length), body);
+    }
+
+    /** {@code Package() { elements }} (at most 255 elements). */
+    static byte[] packageOf(byte[]... elements) {
+        if (elements.length > 0xff) {
+            throw new IllegalArgumentException("a Package holds at most 255 elements, got " + elements.length);
+        }
+        byte[] body = concat(new byte[] {(byte) elements.length}, concat(elements));
+        return concat(new byte[] {PACKAGE_OP}, pkgLength(body.length), body);
     }
 
     /** {@code Scope(NAME) { terms }}. */

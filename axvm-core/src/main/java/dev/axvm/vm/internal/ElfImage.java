@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A 64-bit little-endian ELF executable, reduced to what loading needs: the entry point and the
@@ -15,8 +16,10 @@ import java.util.List;
  * @param entry e_entry
  * @param machine e_machine (62 x86_64, 183 aarch64, 243 riscv)
  * @param segments the PT_LOAD segments in file order
+ * @param pvhEntry the 32-bit PVH entry point an x86 Linux {@code vmlinux} names in its Xen
+ *     {@code PHYS32_ENTRY} note, if it has one
  */
-public record ElfImage(long entry, int machine, List<Segment> segments) {
+public record ElfImage(long entry, int machine, List<Segment> segments, OptionalLong pvhEntry) {
     /** EM_X86_64. */
     public static final int EM_X86_64 = 62;
     /** EM_AARCH64. */
@@ -25,6 +28,8 @@ public record ElfImage(long entry, int machine, List<Segment> segments) {
     public static final int EM_RISCV = 243;
 
     private static final int PT_LOAD = 1;
+    private static final int PT_NOTE = 4;
+    private static final int XEN_ELFNOTE_PHYS32_ENTRY = 18;
     private static final int EHDR_SIZE = 64;
     private static final int PHDR_SIZE = 56;
     private static final int MAX_PHNUM = 4096;
@@ -79,8 +84,12 @@ public record ElfImage(long entry, int machine, List<Segment> segments) {
                     phoff, phnum, image.length));
         }
         List<Segment> segments = new ArrayList<>();
+        OptionalLong pvh = OptionalLong.empty();
         for (int i = 0; i < phnum; i++) {
             int at = (int) (phoff + (long) i * PHDR_SIZE);
+            if (b.getInt(at) == PT_NOTE && pvh.isEmpty()) {
+                pvh = pvhNote(name, b, i, b.getLong(at + 8), b.getLong(at + 32));
+            }
             if (b.getInt(at) != PT_LOAD) {
                 continue;
             }
@@ -106,7 +115,52 @@ public record ElfImage(long entry, int machine, List<Segment> segments) {
         if (segments.isEmpty()) {
             throw fail(name, phoff, "no PT_LOAD segment");
         }
-        return new ElfImage(entry, machine, List.copyOf(segments));
+        return new ElfImage(entry, machine, List.copyOf(segments), pvh);
+    }
+
+    /**
+     * The Xen PHYS32_ENTRY note among the notes of the PT_NOTE segment at {@code offset}, if there:
+     * each note is a 12-byte header (name size, descriptor size, type), the name and the descriptor,
+     * both padded to 4 bytes. The entry is the descriptor's 32- or 64-bit value below 4 GiB.
+     */
+    private static OptionalLong pvhNote(String name, ByteBuffer b, int header, long offset, long size) {
+        long limit = b.capacity();
+        if (offset < 0 || size < 0 || offset > limit || size > limit - offset) {
+            throw fail(name, offset, String.format("program header %d: PT_NOTE at 0x%x + 0x%x runs past the end of the file",
+                    header, offset, size));
+        }
+        long at = offset;
+        long end = offset + size;
+        while (end - at >= 12) {
+            long nameSize = Integer.toUnsignedLong(b.getInt((int) at));
+            long descSize = Integer.toUnsignedLong(b.getInt((int) at + 4));
+            int type = b.getInt((int) at + 8);
+            long nameAt = at + 12;
+            long descAt = nameAt + pad4(nameSize);
+            long next = descAt + pad4(descSize);
+            if (next > end) {
+                throw fail(name, at, String.format("note of name size %d and descriptor size %d runs past its PT_NOTE "
+                        + "segment (ends at 0x%x)", nameSize, descSize, end));
+            }
+            if (type == XEN_ELFNOTE_PHYS32_ENTRY && nameSize == 4 && b.getInt((int) nameAt) == 0x006e_6558) { // "Xen\0"
+                long entry = switch ((int) descSize) {
+                    case 4 -> Integer.toUnsignedLong(b.getInt((int) descAt));
+                    case 8 -> b.getLong((int) descAt);
+                    default -> throw fail(name, descAt, "the Xen PHYS32_ENTRY note's descriptor has " + descSize
+                            + " bytes (expected 4 or 8)");
+                };
+                if (entry < 0 || entry > 0xffff_ffffL) {
+                    throw fail(name, descAt, String.format("the PVH entry 0x%x is above 4 GiB (it is a 32-bit entry)", entry));
+                }
+                return OptionalLong.of(entry);
+            }
+            at = next;
+        }
+        return OptionalLong.empty();
+    }
+
+    private static long pad4(long n) {
+        return (n + 3) & ~3L;
     }
 
     private static ImageLoadException fail(String name, long offset, String what) {

@@ -7,10 +7,18 @@ import dev.axvm.config.ImageKind;
 import dev.axvm.config.ImageLocation;
 import dev.axvm.config.KernelConfig;
 import dev.axvm.config.MemoryRegion;
+import dev.axvm.vcpu.EntryMode;
 import dev.axvm.vm.ImageLoadException;
+import dev.axvm.vm.acpi.AcpiTables;
+import dev.axvm.vm.internal.boot.BzImage;
+import dev.axvm.vm.internal.boot.E820Map;
 import dev.axvm.vm.internal.boot.LinuxImage;
+import dev.axvm.vm.internal.boot.PvhStartInfo;
+import dev.axvm.vm.internal.boot.X86BootLayout;
+import dev.axvm.vm.internal.boot.ZeroPage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -29,6 +37,8 @@ import java.util.OptionalLong;
  */
 public final class ImageLoader {
     private static final long MAX_IMAGE = Integer.MAX_VALUE - 8;
+    // Where an x86 vCPU's entry structures start (X86EntryState.DEFAULT_SCRATCH; the backend is not a dependency here).
+    private static final long ENTRY_SCRATCH = 0x1000;
     /** The most a device tree may take (arm64's booting rules; kept on riscv64 too). */
     public static final long MAX_DTB = 2L << 20;
 
@@ -64,9 +74,20 @@ public final class ImageLoader {
      * @param dtb where the device tree is: loaded from the config's file, or reserved for one the VM
      *     generates ({@link #generateDtb}); empty when the guest gets none
      * @param generateDtb whether the VM must write its own device tree at {@code dtb}
+     * @param x86Linux how an x86 Linux kernel (bzImage or PVH vmlinux) is entered, if the kernel is one
      */
     public record Loaded(long entry, boolean linux, Optional<GuestPhysAddrRange> initrd, OptionalLong dtb,
-            boolean generateDtb) {}
+            boolean generateDtb, Optional<X86Linux> x86Linux) {}
+
+    /**
+     * How the boot vCPU enters an x86 Linux kernel whose boot structures (zero page or PVH start
+     * info, command line, ACPI tables) the loader wrote.
+     *
+     * @param mode long mode for a bzImage's 64-bit entry, 32-bit protected mode for PVH
+     * @param bootInfo the zero page (RSI) or the start info (EBX)
+     * @param protocol what the VM's notes call it
+     */
+    public record X86Linux(EntryMode mode, long bootInfo, String protocol) {}
 
     /**
      * Checks every image, then loads them all. A Linux Image kernel (aarch64, riscv64) must sit
@@ -85,6 +106,9 @@ public final class ImageLoader {
         String kernelWhat = describe(ImageKind.KERNEL, k.kernelPath());
         byte[] kernel = read(ImageKind.KERNEL, k.kernelPath());
         Optional<LinuxImage> image = LinuxImage.parse(kernelWhat, kernel, arch);
+        boolean x86 = arch.equals("x86_64");
+        BzImage bz = x86 && !ElfImage.isElf(kernel) && BzImage.isBzImage(kernel) ? BzImage.parse(kernelWhat, kernel) : null;
+        boolean pvh = false;
         if (ElfImage.isElf(kernel)) {
             ElfImage elf = ElfImage.parse(kernelWhat, kernel);
             if (elf.machine() != elfMachine) {
@@ -96,6 +120,22 @@ public final class ImageLoader {
                         kernel, (int) seg.fileOffset(), (int) seg.fileSize(), seg.memSize() - seg.fileSize()));
             }
             entry = elf.entry();
+            if (x86 && elf.pvhEntry().isPresent()) {
+                entry = elf.pvhEntry().getAsLong();
+                pvh = true;
+            }
+        } else if (bz != null) {
+            long load = k.kernelLoadAddr();
+            bz.checkLoadAddress(kernelWhat, load);
+            if (k.entryPoint() != load && k.entryPoint() != load + BzImage.ENTRY_64) {
+                throw new ImageLoadException(String.format("%s: entry_point 0x%x: a bzImage is entered at its 64-bit entry, "
+                        + "kernel_load_addr + 0x200 (0x%x); give that or kernel_load_addr itself", kernelWhat,
+                        k.entryPoint(), load + BzImage.ENTRY_64));
+            }
+            int size = kernel.length - bz.kernelOffset();
+            pieces.add(new Piece(String.format("%s (bzImage, boot protocol %s, init_size 0x%x)", kernelWhat,
+                    bz.versionText(), bz.initSize()), load, kernel, bz.kernelOffset(), size, bz.initSize() - size));
+            entry = load + BzImage.ENTRY_64;
         } else if (image.isPresent()) {
             LinuxImage li = image.get();
             li.checkLoadAddress(kernelWhat, k.kernelLoadAddr());
@@ -138,14 +178,23 @@ public final class ImageLoader {
 
         // The initial ramdisk: the config's address, or right below the device tree (the end of RAM without one).
         Optional<GuestPhysAddrRange> initrd = Optional.empty();
+        long ramdiskSize = 0;
         if (k.ramdiskPath().isPresent()) {
             byte[] ramdisk = read(ImageKind.RAMDISK, k.ramdiskPath().get());
+            ramdiskSize = ramdisk.length;
             long top = dtb.isPresent() && k.dtbLoadAddr().isEmpty() ? dtb.getAsLong() : regionEnd(k);
+            if (bz != null && (bz.xloadFlags() & BzImage.XLF_CAN_BE_LOADED_ABOVE_4G) == 0) {
+                top = Math.min(top, bz.initrdAddrMax() + 1);
+            }
             long at = k.ramdiskLoadAddr().orElse((top - ramdisk.length) & ~0xfffL);
             pieces.add(new Piece(describe(ImageKind.RAMDISK, k.ramdiskPath().get()), at, ramdisk, 0, ramdisk.length, 0));
             initrd = Optional.of(new GuestPhysAddrRange(at, Math.max(1, ramdisk.length)));
         }
 
+        Optional<X86Linux> x86Linux = Optional.empty();
+        if (bz != null || pvh) {
+            x86Linux = Optional.of(x86BootStructures(pieces, bz, initrd, ramdiskSize));
+        }
         for (Piece p : pieces) {
             checkFits(p, memory);
         }
@@ -154,7 +203,42 @@ public final class ImageLoader {
             memory.write(p.gpa(), p.source(), p.offset(), p.length());
             zero(memory, p.gpa() + p.length(), p.zeros());
         }
-        return new Loaded(entry, linux, initrd, dtb, generate);
+        return new Loaded(entry, linux, initrd, dtb, generate, x86Linux);
+    }
+
+    /**
+     * The pieces an x86 Linux kernel is booted with (see {@link X86BootLayout}): the vCPU's entry
+     * structures' place, the zero page ({@code bz}) or PVH start info, the command line and the
+     * ACPI tables generated from the config.
+     */
+    private X86Linux x86BootStructures(List<Piece> pieces, BzImage bz, Optional<GuestPhysAddrRange> initrd,
+            long ramdiskSize) {
+        KernelConfig k = config.kernel();
+        byte[] cmdline = (k.cmdline().orElse("") + "\0").getBytes(StandardCharsets.UTF_8);
+        long maxCmdline = bz != null ? bz.cmdlineSize() : X86BootLayout.PVH_CMDLINE_MAX;
+        if (cmdline.length - 1 > maxCmdline) {
+            throw new ImageLoadException(String.format("kernel.cmdline has %d bytes; this kernel takes at most %d",
+                    cmdline.length - 1, maxCmdline));
+        }
+        byte[] acpi = AcpiTables.of(config, X86BootLayout.ACPI).bytes();
+        if (acpi.length > X86BootLayout.ACPI_SIZE) {
+            throw new ImageLoadException(String.format("the ACPI tables take 0x%x bytes, more than the 0x%x reserved for them",
+                    acpi.length, X86BootLayout.ACPI_SIZE));
+        }
+        E820Map memory = E820Map.of(k.memoryRegions());
+        long ramdisk = initrd.map(GuestPhysAddrRange::start).orElse(0L);
+        byte[] info = bz != null
+                ? ZeroPage.build(bz, X86BootLayout.CMDLINE, ramdisk, ramdiskSize, memory, X86BootLayout.ACPI)
+                : PvhStartInfo.build(X86BootLayout.CMDLINE, ramdisk, ramdiskSize, memory, X86BootLayout.ACPI);
+        pieces.add(new Piece("the boot vCPU's GDT and page tables", ENTRY_SCRATCH, new byte[0], 0, 0,
+                X86BootLayout.BOOT_INFO - ENTRY_SCRATCH));
+        pieces.add(new Piece(bz != null ? "boot_params (the zero page)" : "the PVH start info", X86BootLayout.BOOT_INFO,
+                info, 0, info.length, 0));
+        pieces.add(new Piece("the kernel command line", X86BootLayout.CMDLINE, cmdline, 0, cmdline.length, 0));
+        pieces.add(new Piece("the ACPI tables", X86BootLayout.ACPI, acpi, 0, acpi.length, 0));
+        return bz != null
+                ? new X86Linux(EntryMode.LONG, X86BootLayout.BOOT_INFO, "bzImage, 64-bit boot protocol " + bz.versionText())
+                : new X86Linux(EntryMode.PROTECTED, X86BootLayout.BOOT_INFO, "PVH entry of an ELF vmlinux");
     }
 
     /** The last 2 MiB of the RAM region that holds the kernel (or of the first region). */

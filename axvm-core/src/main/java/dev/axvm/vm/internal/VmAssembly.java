@@ -81,7 +81,7 @@ public final class VmAssembly<P extends PagingHandler> {
     private final List<BaseDeviceOps<?>> ownedDevices = new ArrayList<>();
     private final VirtioDoorbells doorbells;
     private final ImageLoader images;
-    private final EntryMode bspMode;
+    private EntryMode bspMode;
     private long bootArgument;
     private final boolean inKernelIrqchip;
     private final List<String> notes = new ArrayList<>();
@@ -137,6 +137,7 @@ public final class VmAssembly<P extends PagingHandler> {
             loaded = images.load(addrSpace);
             bspEntry = loaded.entry();
             bootArgument = arch.equals("x86_64") ? 0 : loaded.dtb().orElse(0);
+            enterX86Linux(true);
             archVm = createArchVm();
             interrupts.retarget(archVm);
             registerRam(archVm);
@@ -194,6 +195,34 @@ public final class VmAssembly<P extends PagingHandler> {
             case "aarch64" -> ElfImage.EM_AARCH64;
             default -> ElfImage.EM_RISCV;
         };
+    }
+
+    /**
+     * An x86 Linux kernel decides how the boot vCPU enters it (long mode for a bzImage, protected
+     * mode for PVH) and takes its boot structures' address; it needs the in-kernel irqchip (LAPIC,
+     * IOAPIC) its ACPI tables describe.
+     */
+    private void enterX86Linux(boolean firstBuild) {
+        if (loaded.x86Linux().isEmpty()) {
+            return;
+        }
+        ImageLoader.X86Linux x = loaded.x86Linux().get();
+        if (config.kernel().entryMode().isPresent() && bspMode != x.mode()) {
+            throw new VmBuildException(config.origin().locate("kernel.entry_mode") + ": kernel.entry_mode is "
+                    + bspMode.name().toLowerCase(java.util.Locale.ROOT) + ", but this kernel (" + x.protocol()
+                    + ") is entered in " + x.mode().name().toLowerCase(java.util.Locale.ROOT) + " mode; drop the key");
+        }
+        if (!inKernelIrqchip) {
+            throw new VmBuildException("VM '" + config.base().name() + "': a Linux guest on x86_64 needs the in-kernel "
+                    + "LAPIC and IOAPIC its ACPI tables describe; set interrupt_mode = \"emulated\"");
+        }
+        bspMode = x.mode();
+        bootArgument = x.bootInfo();
+        if (firstBuild) {
+            notes.add(String.format("x86_64 Linux kernel (%s): boot information at 0x%x, ACPI tables at 0x%x, "
+                    + "secondary vCPUs started by the guest (INIT/SIPI)", x.protocol(), x.bootInfo(),
+                    dev.axvm.vm.internal.boot.X86BootLayout.ACPI));
+        }
     }
 
     private EntryMode entryMode() {
@@ -459,8 +488,8 @@ public final class VmAssembly<P extends PagingHandler> {
      * is set up now and runs from boot; its run waits inside the hypervisor until the guest starts it.
      */
     private void setUpSecondariesStartedByTheHypervisor(ArchVm vm) {
-        if (!vm.startsSecondaryVcpus()) {
-            return;
+        if (!vm.startsSecondaryVcpus() || arch.equals("x86_64")) {
+            return; // x86 application processors wait for INIT/SIPI: KVM resets them and the SIPI names their start
         }
         for (int i = 1; i < slots.length; i++) {
             slots[i].vcpu.setup(GuestPhysAddr.of(bspEntry), addrSpace.pageTableRoot(), setupConfig(bspMode, bootArgument));
@@ -576,6 +605,7 @@ public final class VmAssembly<P extends PagingHandler> {
         allocateRam();
         loaded = images.load(addrSpace);
         bspEntry = loaded.entry();
+        enterX86Linux(false);
         if (deviceTreeBlob != null) {
             writeDeviceTree(); // the same tree: the same RAM, vCPUs and devices as at the first boot
         }

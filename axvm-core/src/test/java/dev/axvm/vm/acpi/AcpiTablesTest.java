@@ -24,7 +24,7 @@ class AcpiTablesTest {
     Path dir;
 
     private final AcpiTables tables = new AcpiTables(BASE, 2,
-            List.of(new AcpiTables.VirtioMmio(0xd000_0000L, 5), new AcpiTables.VirtioMmio(0xd000_0200L, 6)));
+            List.of(new AcpiTables.VirtioMmio(0xd000_0000L, 5), new AcpiTables.VirtioMmio(0xd000_0200L, 6)), true);
 
     private static int sum(byte[] b, int from, int to) {
         int s = 0;
@@ -85,6 +85,9 @@ class AcpiTablesTest {
         assertTrue(dsl.contains("\"LNRO0005\""), dsl);
         assertTrue(dsl.contains("0xD0000200"), dsl);
         assertTrue(dsl.contains("EisaId (\"PNP0501\")"), dsl);
+        assertTrue(dsl.contains("EisaId (\"PNP0303\")") && dsl.contains("EisaId (\"PNP0B00\")"), dsl);
+        assertTrue(java.util.regex.Pattern.compile("Name \\(_S5, Package \\(0x02\\)[^{]*\\{\\s*0x05,\\s*0x05\\s*\\}")
+                .matcher(dsl).find(), dsl);
         String facp = decode("facp", fadt);
         assertTrue(facp.contains("Hardware Reduced (V5) : 1"), facp);
         String apic = decode("apic", table(block, x.getLong(44)));
