@@ -8,6 +8,8 @@ xa_prepare_kernel() { # $1 arch, $2 Debian arch, $3 suite, $4 meta package, rest
   local arch=$1 debarch=$2 suite=$3 meta=$4; shift 4
   local want="$*" dir="$XA_CACHE/$arch/kernel" stamp="$XA_CACHE/$arch/kernel.stamp"
   local recipe="format=$XA_KERNEL_FORMAT suite=$suite arch=$debarch package=$meta modules=$want"
+  # amd64 keeps the bzImage too: the --linux scenarios boot it as well as the vmlinux cut out of it.
+  [ "$debarch" = amd64 ] && recipe="$recipe bzimage=kept"
   xa_stamp_ok "$stamp" "$recipe" && [ -f "$dir/Image" ] && return 0
 
   local t0 conf deb pkg="" ver="" parch=""
@@ -52,6 +54,7 @@ xa_prepare_kernel() { # $1 arch, $2 Debian arch, $3 suite, $4 meta package, rest
   done
 
   xa_kernel_image "$arch" "$image" "$dir.new/Image"
+  if [ "$debarch" = amd64 ]; then cp "$image" "$dir.new/bzImage"; fi
   cp "$config" "$dir.new/config"
   echo "$pkg $ver" > "$dir.new/package"
   rm -rf "$dir.tmp"

@@ -40,6 +40,13 @@ xa_linux_job() {
   sed -e 's/^cpu_num = 1$/cpu_num = 2/' -e 's/^phys_cpu_ids = \[0\]$/phys_cpu_ids = [0, 1]/' "$base" > "$scratch/smp.toml"
   grep -q '^cpu_num = 2$' "$scratch/smp.toml" || xa_die "--linux: $base has no 'cpu_num = 1' line to vary"
   local action
+  # x86_64 boots the vmlinux at its PVH entry; linux-boot-bzimage boots the bzImage (64-bit protocol).
+  local extra=()
+  if [ "$arch" = x86_64 ]; then
+    sed 's/^kernel_path = "Image"/kernel_path = "bzImage"/' "$base" > "$scratch/bzimage.toml"
+    grep -q '^kernel_path = "bzImage"' "$scratch/bzimage.toml" || xa_die "--linux: $base has no 'kernel_path = \"Image\"' line"
+    extra=(bzimage)
+  fi
   for action in shell panic virtio-blk virtio-console virtio-rng; do
     sed "s/^\(cmdline = \".*\)\"$/\1 axvm.action=$action\"/" "$base" > "$scratch/$action.toml"
     grep -q "axvm.action=$action\"$" "$scratch/$action.toml" || xa_die "--linux: $base has no one-line cmdline to vary"
@@ -52,8 +59,9 @@ xa_linux_job() {
   local examples=("${XA_JOB_FILES[@]}")
   XA_JOB_FILES=("$XA_CACHE/$arch/kernel/Image=linux/Image" "$XA_LINUX_INITRAMFS=linux/initramfs.cpio.gz"
     "$XA_HOME/linux/scenarios.sh=linux/scenarios.sh" "$XA_HOME/linux/tools.sh=linux/tools.sh")
+  [ "$arch" = x86_64 ] && XA_JOB_FILES+=("$XA_CACHE/$arch/kernel/bzImage=linux/bzImage")
   local f
-  for f in boot smp shell panic virtio-blk virtio-console virtio-rng; do XA_JOB_FILES+=("$scratch/$f.toml=linux/$f.toml"); done
+  for f in boot smp shell panic virtio-blk virtio-console virtio-rng "${extra[@]}"; do XA_JOB_FILES+=("$scratch/$f.toml=linux/$f.toml"); done
   for f in "${examples[@]}"; do XA_JOB_FILES+=("${f%%=*}=linux/${f#*=}"); done
   XA_EXPECT=""
   XA_WRAPPER=(/usr/bin/busybox sh /mnt/job/linux/scenarios.sh "$arch" /mnt/job/linux --)
@@ -62,11 +70,13 @@ xa_linux_job() {
 # Adds to config $2 (a variant of AxVisor's Linux config for architecture $1) a virtio block
 # device on disk image $3 (the scenario makes it inside the emulated machine), a virtio console
 # (which then takes the console's input) and an entropy device, where QEMU's virt machine has its
-# virtio-mmio transports (aarch64: 0x0a000000, SPIs 16..; riscv64: past its 0x10001000 block).
+# virtio-mmio transports (aarch64: 0x0a000000, SPIs 16..; riscv64: past its 0x10001000 block);
+# on x86_64 below the IOAPIC, on GSIs 5..7 as Firecracker puts them (ACPI's DSDT describes them).
 xa_linux_add_virtio() {
   local at irq
   case "$1" in
     aarch64) at=(0x0a00_0000 0x0a00_0200 0x0a00_0400) irq=(48 49 50) ;;
+    x86_64) at=(0xd000_0000 0xd000_0200 0xd000_0400) irq=(5 6 7) ;;
     *) at=(0x1010_0000 0x1010_1000 0x1010_2000) irq=(1 2 3) ;;
   esac
   sed -i -e "/^emu_devices = \[/a\\
@@ -86,6 +96,7 @@ xa_linux_bench_root() {
   case "$1" in
     aarch64) XA_ROOTFS_EXTRA=qemu-system-arm ;;
     riscv64) XA_ROOTFS_EXTRA=qemu-system-misc ;;
+    x86_64) XA_ROOTFS_EXTRA=qemu-system-x86 ;;
   esac
 }
 
@@ -104,6 +115,7 @@ xa_linux_bench_job() {
   case "$arch" in
     aarch64) qemu=qemu-system-aarch64 machine="-M virt,gic-version=3 -cpu host" ;;
     riscv64) qemu=qemu-system-riscv64 machine="-M virt -cpu host -bios none" ;;
+    x86_64) qemu=qemu-system-x86_64 machine="-M pc -cpu host" ;; # -kernel Image: the vmlinux, started at its PVH entry
   esac
   {
     printf "cmdline=%q\n" "$cmdline"

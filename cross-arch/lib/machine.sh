@@ -35,7 +35,8 @@ xa_machine() {
       XA_DEBARCH=amd64
       XA_KERNEL_SUITE=bookworm # Debian 12: kvm and kvm-amd are modules
       XA_KERNEL_META=linux-image-amd64
-      XA_MODULES="kvm_amd virtio_pci 9pnet_virtio 9p"
+      # virtio_mmio and the rest: the --linux guest's (its ACPI tables describe virtio-mmio devices)
+      XA_MODULES="kvm_amd virtio_pci 9pnet_virtio 9p virtio_mmio virtio_blk crc32c_generic ext4 virtio_console virtio_rng"
       XA_QEMU=qemu-system-x86_64
       # QEMU emulates AMD SVM with nested paging (not VMX): the guest kernel's kvm_amd drives it.
       # thread=single: with one host thread per emulated CPU (MTTCG), two vCPUs of a nested guest

@@ -61,6 +61,15 @@ public interface AxArchVCpu extends AutoCloseable {
                 + " has no level-triggered external interrupt input; inject vectors or use the in-kernel irqchip");
     }
 
+    /**
+     * Where the guest is, in one line, for a message about a VM that stopped unexpectedly (a
+     * timeout, a hang): on x86 the instruction pointer, flags and control registers. Empty where an
+     * architecture says nothing. Call it only while no thread runs this vCPU.
+     */
+    default String describeState() {
+        return "";
+    }
+
     /** Sets the return value of the hypercall (or SBI/PSCI call) that caused the last exit. */
     void setReturnValue(long value);
 

@@ -167,6 +167,20 @@ final class RunCommand implements Callable<Integer> {
         return status(vm, timedOut, err);
     }
 
+    /** Where each vCPU was when the VM was stopped from outside: what a user needs to find a hang. */
+    private static void describeVcpus(AxVM<?, ?> vm, PrintWriter err) {
+        for (int i = 0; i < vm.vcpuCount(); i++) {
+            try {
+                String state = vm.vcpu(i).arch().describeState();
+                if (!state.isEmpty()) {
+                    err.println("axvisor: vCPU " + i + " stopped at " + state);
+                }
+            } catch (RuntimeException e) {
+                err.println("axvisor: vCPU " + i + ": its state cannot be read (" + e.getMessage() + ")");
+            }
+        }
+    }
+
     /** Ctrl-C: the JVM runs this before exiting; the VM stops cleanly before it does. */
     private static void stopOnExit(AxVM<?, ?> vm) {
         vm.shutdown();
@@ -219,6 +233,7 @@ final class RunCommand implements Callable<Integer> {
             String panic = panicLine.get();
             err.println("axvisor: VM '" + vm.name() + "' stopped after the " + timeoutSeconds + " s timeout" + reboots
                     + (panic == null ? "" : "; its kernel had panicked: \"" + panic + "\""));
+            describeVcpus(vm, err);
             err.flush();
             return TIMEOUT_STATUS;
         }

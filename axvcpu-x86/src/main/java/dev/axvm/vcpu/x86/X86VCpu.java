@@ -537,6 +537,20 @@ public final class X86VCpu extends ExitLoopVCpu {
         Shim.check(X86Shim.setRegs(kvm.fd(), regs), "KVM_SET_REGS(vCPU " + vcpuId + ")");
     }
 
+    @Override
+    public String describeState() {
+        loadRegs();
+        X86SpecialRegisters s = specialRegisters();
+        StringBuilder b = new StringBuilder(String.format("RIP 0x%x RFLAGS 0x%x CS 0x%x CR0 0x%x CR3 0x%x CR4 0x%x EFER 0x%x",
+                reg(X86Register.RIP), reg(X86Register.RFLAGS), s.cs().selector(), s.cr0(), s.cr3(), s.cr4(), s.efer()));
+        for (X86Register r : X86Register.values()) {
+            if (r != X86Register.RIP && r != X86Register.RFLAGS) {
+                b.append(' ').append(r.name()).append(" 0x").append(Long.toHexString(reg(r)));
+            }
+        }
+        return b.toString();
+    }
+
     /** Reads the segment, descriptor-table and control registers. */
     public X86SpecialRegisters specialRegisters() {
         Shim.check(X86Shim.getSregs(kvm.fd(), sregs), "KVM_GET_SREGS(vCPU " + vcpuId + ")");

@@ -488,9 +488,11 @@ public final class VmAssembly<P extends PagingHandler> {
      * is set up now and runs from boot; its run waits inside the hypervisor until the guest starts it.
      */
     private void setUpSecondariesStartedByTheHypervisor(ArchVm vm) {
-        if (!vm.startsSecondaryVcpus() || arch.equals("x86_64")) {
-            return; // x86 application processors wait for INIT/SIPI: KVM resets them and the SIPI names their start
+        if (!vm.startsSecondaryVcpus()) {
+            return;
         }
+        // An x86 application processor set up so waits for INIT/SIPI all the same: KVM resets it on
+        // INIT and the SIPI names where it starts; the setup only makes its vCPU ready to run.
         for (int i = 1; i < slots.length; i++) {
             slots[i].vcpu.setup(GuestPhysAddr.of(bspEntry), addrSpace.pageTableRoot(), setupConfig(bspMode, bootArgument));
         }
