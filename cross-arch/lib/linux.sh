@@ -100,6 +100,24 @@ xa_linux_bench_root() {
   esac
 }
 
+# x86_64 --linux and --linux-bench: the emulator is the QEMU of the QEMU root (Debian 13's, 10.0)
+# instead of the host's 7.2, run through that root's own loader and libraries (the host's glibc is
+# older). Under QEMU 7.2's emulated SVM a Linux guest of the guest hangs at a random point of most
+# boots, QEMU's own as well as AxVM's (cross-arch/README.md); under 10.0 they boot. Sets XA_QEMU.
+xa_root_qemu() {
+  local root="$XA_CACHE/$1/$XA_ROOTFS_NAME" wrapper="$XA_CACHE/$1/qemu-from-root"
+  [ -x "$root/usr/bin/qemu-system-x86_64" ] || xa_die "$1: the QEMU root has no usr/bin/qemu-system-x86_64"
+  {
+    echo '#!/bin/sh'
+    echo "# Written by bin/cross-arch-test (xa_root_qemu): Debian 13's QEMU from $root."
+    echo "exec \"$root/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\" --library-path \"$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu\" \"$root/usr/bin/qemu-system-x86_64\" -L \"$root/usr/share/qemu\" -L \"$root/usr/share/seabios\" \"\$@\""
+  } > "$wrapper"
+  chmod +x "$wrapper"
+  "$wrapper" --version > /dev/null 2>&1 || xa_die "$1: the QEMU root's emulator does not start on this host ($wrapper)"
+  XA_QEMU=$wrapper
+  xa_say "$1: emulator: $("$wrapper" --version | head -n1)"
+}
+
 # Stages the benchmark's job for architecture $1 (AxVisor's Linux config, the kernel, the
 # initramfs, bench.sh and bench.env) and sets XA_WRAPPER. $2 is a scratch directory.
 xa_linux_bench_job() {
