@@ -3,6 +3,7 @@ package dev.axvm.vm.internal.boot;
 import dev.axvm.config.MemoryRegion;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -52,6 +53,18 @@ public record E820Map(List<Entry> entries) {
         }
         out.sort(Comparator.comparingLong(Entry::addr));
         return new E820Map(out);
+    }
+
+    /**
+     * Writes the entries into {@code b} from {@code at}, {@code stride} bytes apart, each as
+     * address (8), size (8), type (4): boot_params' e820 entries (stride 20) and PVH's memory map
+     * entries (stride 24, the rest reserved) share that layout.
+     */
+    public void writeTo(ByteBuffer b, int at, int stride) {
+        for (Entry e : entries) {
+            b.putLong(at, e.addr()).putLong(at + 8, e.size()).putInt(at + 16, e.type());
+            at += stride;
+        }
     }
 
     private static void add(List<Entry> out, long start, long end, int type) {

@@ -30,11 +30,7 @@ public final class PvhStartInfo {
             int m = (int) (X86BootLayout.PVH_MODULES - X86BootLayout.BOOT_INFO);
             b.putLong(m, ramdisk).putLong(m + 8, ramdiskSize); // no module command line
         }
-        int at = (int) (X86BootLayout.PVH_MEMMAP - X86BootLayout.BOOT_INFO);
-        for (E820Map.Entry e : memory.entries()) {
-            b.putLong(at, e.addr()).putLong(at + 8, e.size()).putInt(at + 16, e.type());
-            at += MEMMAP_ENTRY_SIZE;
-        }
+        memory.writeTo(b, (int) (X86BootLayout.PVH_MEMMAP - X86BootLayout.BOOT_INFO), MEMMAP_ENTRY_SIZE);
         return page;
     }
 }

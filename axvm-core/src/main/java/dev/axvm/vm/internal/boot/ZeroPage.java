@@ -25,6 +25,7 @@ public final class ZeroPage {
     private static final int RAMDISK_SIZE = 0x21c;
     private static final int CMD_LINE_PTR = 0x228;
     private static final int E820_TABLE = 0x2d0;
+    private static final int E820_ENTRY_SIZE = 20;
     private static final int KEEP_SEGMENTS = 1 << 6;
 
     private ZeroPage() {}
@@ -46,11 +47,7 @@ public final class ZeroPage {
         b.putInt(RAMDISK_SIZE, (int) ramdiskSize).putInt(EXT_RAMDISK_SIZE, (int) (ramdiskSize >>> 32));
         b.putLong(ACPI_RSDP_ADDR, rsdp);
         b.put(E820_ENTRIES, (byte) memory.entries().size());
-        int at = E820_TABLE;
-        for (E820Map.Entry e : memory.entries()) {
-            b.putLong(at, e.addr()).putLong(at + 8, e.size()).putInt(at + 16, e.type());
-            at += 20;
-        }
+        memory.writeTo(b, E820_TABLE, E820_ENTRY_SIZE);
         return page;
     }
 }
