@@ -193,6 +193,24 @@ class VmLifecycleTest {
         }
     }
 
+    @Test
+    void aResetThroughThePcResetPortsRebootsTheVmAndTheNewBootRuns() throws InterruptedException {
+        // The FADT's reset register (0xcf9 = RST_CPU | SYS_RST) and the i8042's pulse (0x64 = 0xfe), each
+        // on a first boot; the second boot powers off through the ACPI sleep registers (S5 | SLP_EN).
+        for (ExitReason reset : List.of(out(0xcf9, 0x06), out(0x64, 0xfe))) {
+            ScriptedBackend backend = new ScriptedBackend("x86_64", (n, id) -> n == 0
+                    ? List.of(reset, out(0x80, 0x11), out(0x80, 0x22))
+                    : List.of(out(0x600, 5 << 2 | 1 << 5)));
+            try (AxVM<MockHal, ?> vm = build(1, backend)) {
+                vm.boot();
+                runner(vm, 0, HypercallHandler.NONE, true);
+                assertTrue(vm.awaitStopped(5, TimeUnit.SECONDS), reset + ": the rebooted VM powered off");
+                assertEquals(StopCause.Kind.POWER_OFF, vm.stopCause().kind(), reset + ": " + vm.stopCause());
+                assertEquals(2, backend.vms().size(), reset + ": one reboot");
+            }
+        }
+    }
+
     // ---- 3. a stop or a close during a reboot -------------------------------------------------
 
     /** Makes the HAL's allocations wait on {@code gate} once {@code armed} is set (the reboot's RAM). */

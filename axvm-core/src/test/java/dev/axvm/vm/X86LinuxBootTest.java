@@ -12,6 +12,7 @@ import dev.axvm.config.ImageLocation;
 import dev.axvm.config.InterruptMode;
 import dev.axvm.config.MapType;
 import dev.axvm.config.X86EntryMode;
+import dev.axvm.vm.acpi.AcpiTables;
 import dev.axvm.vm.testkit.MockHal;
 import dev.axvm.vm.testkit.ScriptedBackend;
 import dev.axvm.vm.testkit.ScriptedVCpu;
@@ -178,6 +179,18 @@ class X86LinuxBootTest {
             assertEquals(3, si.getInt(48));
             assertEquals(MAP, memoryMap(si, memmap, 3, 24));
             assertEquals(0x11, guest(vm, KERNEL + 1, 1).get(0), "the PT_LOAD segment at its physical address");
+        }
+    }
+
+    @Test
+    void theResetVectorWritesTheFadtsResetValueToTheResetRegisterForAGuestThatRestartsThroughTheBios() {
+        byte[] kernel = vmlinux(new byte[] {(byte) 0xf4}, note("Xen", 18, le64(KERNEL)));
+        try (MockHal hal = new MockHal(); AxVM<MockHal, ?> vm = build(hal, config("vmlinux", 1).build(), kernel, new byte[16])) {
+            // mov al, 0x06; mov dx, 0xcf9; out dx, al; hlt; jmp hlt
+            assertArrayEquals(new byte[] {(byte) 0xb0, 0x06, (byte) 0xba, (byte) 0xf9, 0x0c, (byte) 0xee, (byte) 0xf4,
+                (byte) 0xeb, (byte) 0xfd}, guest(vm, 0xf_fff0, 9).array());
+            assertEquals(AcpiTables.RESET_PORT, 0xcf9);
+            assertEquals(AcpiTables.RESET_VALUE, 0x06);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 
 /**
@@ -51,6 +52,7 @@ public final class AxVMConfigBuilder {
     private String diskPath;
     private final List<MemoryRegion> memoryRegions = new ArrayList<>();
     private X86EntryMode entryMode;
+    private Set<ParavirtFeature> paravirtOff = Set.of();
 
     private final List<EmulatedDeviceConfig> emuDevices = new ArrayList<>();
     private final List<PassthroughDeviceConfig> passthroughDevices = new ArrayList<>();
@@ -75,6 +77,7 @@ public final class AxVMConfigBuilder {
         b.physCpuIds = base.physCpuIds();
         b.physCpuSets = base.physCpuSets();
         b.arch = base.arch().orElse(null);
+        b.paravirtOff = base.paravirtOff();
         KernelConfig k = c.kernel();
         b.entryPoint = k.entryPoint();
         b.kernelPath = k.kernelPath();
@@ -152,6 +155,12 @@ public final class AxVMConfigBuilder {
     /** {@code [base] arch}; null for the host's. */
     public AxVMConfigBuilder arch(GuestArch arch) {
         this.arch = arch;
+        return this;
+    }
+
+    /** {@code [base] paravirt_off}: the KVM paravirtual features the guest is denied (x86_64); none by default. */
+    public AxVMConfigBuilder paravirtOff(ParavirtFeature... features) {
+        this.paravirtOff = Set.of(features);
         return this;
     }
 
@@ -305,7 +314,7 @@ public final class AxVMConfigBuilder {
             throw new ConfigException(missing);
         }
         AxVMConfig config = new AxVMConfig(
-                new BaseConfig(id, name, vmType, cpuNum, physCpuIds, physCpuSets, Optional.ofNullable(arch)),
+                new BaseConfig(id, name, vmType, cpuNum, physCpuIds, physCpuSets, Optional.ofNullable(arch), paravirtOff),
                 new KernelConfig(entryPoint == null ? kernelLoadAddr : entryPoint, kernelPath, kernelLoadAddr,
                         Optional.ofNullable(biosPath), optional(biosLoadAddr), Optional.ofNullable(dtbPath),
                         optional(dtbLoadAddr), Optional.ofNullable(ramdiskPath), optional(ramdiskLoadAddr),

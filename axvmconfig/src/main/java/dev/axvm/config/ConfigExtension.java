@@ -10,6 +10,8 @@ import java.util.List;
 public enum ConfigExtension {
     /** {@code [base] arch}: which guest a file is for (AxVisor builds one binary per architecture). */
     ARCH("base.arch", "which architecture the guest is for (AxVisor builds one binary per architecture)"),
+    /** {@code [base] paravirt_off}: KVM paravirtual features the guest is denied (x86_64). */
+    PARAVIRT_OFF("base.paravirt_off", "the KVM paravirtual features the guest does not see in CPUID (x86_64)"),
     /** {@code [kernel] cmdline}: the kernel command line, which AxVisor can only put in a DTB file. */
     CMDLINE("kernel.cmdline", "the kernel command line, put in the generated device tree's /chosen "
             + "(AxVisor writes it into a DTB file)"),

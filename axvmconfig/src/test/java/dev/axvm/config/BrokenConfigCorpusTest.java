@@ -147,6 +147,15 @@ class BrokenConfigCorpusTest {
         c.add(new Case("entry_mode on aarch64", ValidTemplate.with("arch = \"x86_64\"", "arch = \"aarch64\"")
                 .replace("cmdline = \"console=ttyS0\"", "cmdline = \"console=ttyS0\"\nentry_mode = \"long\""),
                 "18:14: kernel.entry_mode: \"long\" is x86-only but base.arch is \"aarch64\" (expected no entry_mode for aarch64 guests)"));
+        c.add(edit("paravirt_off: unknown feature", "arch = \"x86_64\"", "arch = \"x86_64\"\nparavirt_off = [\"kvm-pv-eio\"]",
+                "9:17: base.paravirt_off[0]: \"kvm-pv-eio\" is not a KVM paravirtual feature (expected one of \"kvmclock\", "
+                        + "\"kvm-nopiodelay\", \"kvm-asyncpf\", \"kvm-steal-time\", \"kvm-pv-eoi\", \"kvm-pv-unhalt\", "
+                        + "\"kvm-pv-tlb-flush\", \"kvm-asyncpf-vmexit\", \"kvm-pv-ipi\", \"kvm-poll-control\", "
+                        + "\"kvm-pv-sched-yield\", \"kvm-asyncpf-int\", \"kvm-msi-ext-dest-id\"; did you mean \"kvm-pv-eoi\"?)"));
+        c.add(edit("paravirt_off: not an array", "arch = \"x86_64\"", "arch = \"x86_64\"\nparavirt_off = \"kvm-pv-eoi\"",
+                "9:16: base.paravirt_off: is the string \"kvm-pv-eoi\" (expected an array of feature names, e.g. [\"kvm-pv-eoi\"])"));
+        c.add(edit("paravirt_off on riscv64", "arch = \"x86_64\"", "arch = \"riscv64\"\nparavirt_off = [\"kvmclock\"]",
+                "9:16: base.paravirt_off: KVM's paravirtual CPUID features are x86-only but base.arch is \"riscv64\" (expected no paravirt_off for riscv64 guests)"));
         // --- devices
         c.add(edit("device overlaps device", "[\"virtio-blk\", 0xfe00_1000", "[\"virtio-blk\", 0xfe00_0800",
                 "27:3: devices.emu_devices[1]: \"virtio-blk\" 0xfe00_0800..0xfe00_1800 overlaps devices.emu_devices[0] \"uart\" 0xfe00_0000..0xfe00_1000 (expected devices at addresses no other device uses)"));

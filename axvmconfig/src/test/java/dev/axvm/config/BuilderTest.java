@@ -27,6 +27,7 @@ class BuilderTest {
     @Test
     void aBuiltConfigEqualsTheSameConfigParsedFromToml() {
         AxVMConfig built = AxVMConfig.builder().id(3).name("nimbos").cpuNum(1).physCpuSets(1).arch(GuestArch.X86_64)
+                .paravirtOff(ParavirtFeature.PV_EOI, ParavirtFeature.KVMCLOCK)
                 .kernel("k.bin", 0x20_0000).entryPoint(0x8000).bios("b.bin", 0x8000).imageLocation(ImageLocation.MEMORY)
                 .entryMode(X86EntryMode.LONG)
                 .memoryRegion(0, 0x100_0000, MemoryRegion.RWX, MapType.MAP_ALLOC)
@@ -40,6 +41,7 @@ class BuilderTest {
                 cpu_num = 1
                 phys_cpu_sets = [1]
                 arch = "x86_64"
+                paravirt_off = ["kvm-pv-eoi", "kvmclock", "kvm-pv-eoi"]
                 [kernel]
                 entry_point = 0x8000
                 kernel_path = "k.bin"
@@ -59,6 +61,16 @@ class BuilderTest {
         assertEquals(parsed.kernel(), built.kernel());
         assertEquals(parsed.devices(), built.devices());
         assertEquals("<builder>", built.origin().sourceName());
+    }
+
+    @Test
+    void paravirtOffIsWrittenOnceEachInDeclarationOrder() {
+        AxVMConfig built = minimal().arch(GuestArch.X86_64)
+                .paravirtOff(ParavirtFeature.PV_EOI, ParavirtFeature.KVMCLOCK).build();
+        String toml = AxVMConfigs.toToml(built);
+        assertTrue(toml.contains("paravirt_off = [\"kvmclock\", \"kvm-pv-eoi\"]\n"), toml);
+        assertEquals(List.of(ConfigExtension.ARCH, ConfigExtension.PARAVIRT_OFF),
+                ConfigExtension.usedBy(AxVMConfigs.parse(toml, "written.toml").config()).subList(0, 2));
     }
 
     @Test

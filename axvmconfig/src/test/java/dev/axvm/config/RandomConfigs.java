@@ -23,6 +23,13 @@ final class RandomConfigs {
         AxVMConfigBuilder b = AxVMConfig.builder();
         GuestArch arch = r.nextInt(4) == 0 ? null : pick(r, GuestArch.values());
         b.arch(arch);
+        if ((arch == null || arch == GuestArch.X86_64) && r.nextInt(3) == 0) {
+            Set<ParavirtFeature> off = new HashSet<>();
+            for (int i = 1 + r.nextInt(3); i > 0; i--) {
+                off.add(pick(r, ParavirtFeature.values()));
+            }
+            b.paravirtOff(off.toArray(ParavirtFeature[]::new));
+        }
         b.id(r.nextBoolean() ? r.nextInt(16) : r.nextLong(0, Long.MAX_VALUE) + 1);
         b.name(text(r, true));
         b.vmType(pick(r, VmType.values()));

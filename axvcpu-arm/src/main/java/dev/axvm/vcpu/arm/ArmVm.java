@@ -88,6 +88,7 @@ public final class ArmVm implements ArchVm {
      * @throws HardwareUnsupportedException when KVM lacks PSCI 0.2, ONE_REG or (when asked for) the vGICv3
      */
     public static ArmVm create(ArchVmConfig config, ArmVmLayout layout) {
+        config.requireNoParavirtOff("aarch64");
         if (config.vcpuCount() > layout.maxVcpus()) {
             throw new IllegalArgumentException("VM " + config.vmId() + ": " + config.vcpuCount()
                     + " vCPUs do not fit the redistributor window of " + layout.maxVcpus());

@@ -68,6 +68,7 @@ public final class RiscvVm implements ArchVm {
      * @throws HardwareUnsupportedException when KVM lacks what riscv64 guests need
      */
     public static RiscvVm create(ArchVmConfig config) {
+        config.requireNoParavirtOff("riscv64");
         Kvm kvm = Kvm.open();
         KvmVm vm = null;
         try {

@@ -5,6 +5,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a guest sees of CPUID, derived from what KVM supports the way AxVisor's x86 vCPU filters
@@ -30,6 +33,15 @@ public final class CpuidPolicy {
     private static final int ECX_SVM = 1 << 2;
     private static final int ECX_TSC_DEADLINE = 1 << 24;
     private static final int KVM_LEAVES_OFFSET = 0x100;
+    private static final int LEAF_KVM_FEATURES = 0x4000_0001;
+    // KVM_FEATURE_* bit numbers of leaf 0x40000001 EAX (Linux's uapi kvm_para.h), under QEMU's names.
+    private static final Map<String, Integer> PARAVIRT_BITS = Map.ofEntries(
+            Map.entry("kvmclock", 1 << 0 | 1 << 3), Map.entry("kvm-nopiodelay", 1 << 1),
+            Map.entry("kvm-asyncpf", 1 << 4), Map.entry("kvm-steal-time", 1 << 5), Map.entry("kvm-pv-eoi", 1 << 6),
+            Map.entry("kvm-pv-unhalt", 1 << 7), Map.entry("kvm-pv-tlb-flush", 1 << 9),
+            Map.entry("kvm-asyncpf-vmexit", 1 << 10), Map.entry("kvm-pv-ipi", 1 << 11),
+            Map.entry("kvm-poll-control", 1 << 12), Map.entry("kvm-pv-sched-yield", 1 << 13),
+            Map.entry("kvm-asyncpf-int", 1 << 14), Map.entry("kvm-msi-ext-dest-id", 1 << 15));
     private static final int LEAF_HYPERVISOR_LAST = 0x4000_00ff;
 
     private CpuidPolicy() {}
@@ -59,6 +71,38 @@ public final class CpuidPolicy {
         int[] sig = signatureWords();
         out.add(new CpuidEntry(LEAF_HYPERVISOR, 0, 0, LEAF_HYPERVISOR, sig[0], sig[1], sig[2]));
         return out;
+    }
+
+    /** The names of the paravirtual features {@link #paravirtBits} knows. */
+    public static Set<String> paravirtFeatureNames() {
+        return PARAVIRT_BITS.keySet();
+    }
+
+    /**
+     * The KVM feature bits (leaf 0x40000001 EAX) of the features named.
+     *
+     * @throws IllegalArgumentException naming a feature that is not one of {@link #paravirtFeatureNames()}
+     */
+    public static int paravirtBits(Set<String> names) {
+        int bits = 0;
+        for (String n : names) {
+            Integer b = PARAVIRT_BITS.get(n);
+            if (b == null) {
+                throw new IllegalArgumentException("\"" + n + "\" is not a KVM paravirtual feature (one of "
+                        + new TreeSet<>(PARAVIRT_BITS.keySet()) + ")");
+            }
+            bits |= b;
+        }
+        return bits;
+    }
+
+    /** {@code supported} with the KVM feature bits {@code bits} cleared, for every vCPU of a VM. */
+    public static List<CpuidEntry> withoutParavirt(List<CpuidEntry> supported, int bits) {
+        if (bits == 0) {
+            return supported;
+        }
+        return supported.stream().map(e -> e.function() == LEAF_KVM_FEATURES
+                ? e.withRegisters(e.eax() & ~bits, e.ebx(), e.ecx(), e.edx()) : e).toList();
     }
 
     /** KVM's leaf {@code e} at 0x40000100 and up; the range leaf's EAX (the last leaf) moves with it. */

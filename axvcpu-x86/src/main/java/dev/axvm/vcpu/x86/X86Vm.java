@@ -59,6 +59,8 @@ public final class X86Vm implements ArchVm {
 
     /** Creates a VM on {@link Kvm#DEFAULT_DEVICE}. */
     public static X86Vm create(ArchVmConfig config) {
+        // Before opening anything: an unknown feature name is the caller's mistake.
+        int paravirtOffBits = CpuidPolicy.paravirtBits(config.paravirtOff());
         Kvm kvm = Kvm.open();
         KvmVm vm = null;
         try {
@@ -69,7 +71,8 @@ public final class X86Vm implements ArchVm {
                 Shim.check(X86Shim.createIrqchip(vm.fd()), "KVM_CREATE_IRQCHIP");
                 Shim.check(X86Shim.createPit2(vm.fd()), "KVM_CREATE_PIT2");
             }
-            return new X86Vm(config.vmId(), kvm, vm, config.inKernelIrqchip(), supportedCpuid(kvm));
+            return new X86Vm(config.vmId(), kvm, vm, config.inKernelIrqchip(),
+                    CpuidPolicy.withoutParavirt(supportedCpuid(kvm), paravirtOffBits));
         } catch (RuntimeException e) {
             if (vm != null) {
                 vm.close();

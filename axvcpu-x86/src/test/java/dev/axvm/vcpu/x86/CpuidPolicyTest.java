@@ -1,10 +1,13 @@
 package dev.axvm.vcpu.x86;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The guest's CPUID derived from what KVM supports (no KVM needed: the policy is pure). */
@@ -44,5 +47,28 @@ class CpuidPolicyTest {
         CpuidEntry without = leaf(CpuidPolicy.forGuest(SUPPORTED, 3, false), 1).orElseThrow();
         assertEquals(0, without.ecx() & 1 << 24, "no TSC deadline without it");
         assertEquals(0, leaf(CpuidPolicy.forGuest(SUPPORTED, 0, true), 0x8000_0001).orElseThrow().ecx() & 1 << 2, "no SVM");
+    }
+
+    @Test
+    void paravirtFeaturesTurnedOffAreClearedInKvmsFeatureLeafOnly() {
+        int bits = CpuidPolicy.paravirtBits(Set.of("kvm-pv-eoi", "kvmclock"));
+        assertEquals(1 << 6 | 1 << 3 | 1, bits, "PV EOI, and both kvmclock leaves");
+        List<CpuidEntry> guest = CpuidPolicy.forGuest(CpuidPolicy.withoutParavirt(SUPPORTED, bits), 0, true);
+        assertEquals(KVM_FEATURES.eax() & ~bits, leaf(guest, 0x4000_0101).orElseThrow().eax());
+        assertEquals(leaf(CpuidPolicy.forGuest(SUPPORTED, 0, true), 1), leaf(guest, 1), "the other leaves are untouched");
+        assertSame(SUPPORTED, CpuidPolicy.withoutParavirt(SUPPORTED, 0));
+    }
+
+    @Test
+    void everyParavirtFeatureNameHasItsOwnBitsAndAnUnknownNameIsRefusedByName() {
+        int all = 0;
+        for (String name : CpuidPolicy.paravirtFeatureNames()) {
+            int b = CpuidPolicy.paravirtBits(Set.of(name));
+            assertTrue(b != 0 && (all & b) == 0, name + " shares a bit");
+            all |= b;
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CpuidPolicy.paravirtBits(Set.of("kvm-pv-eio")));
+        assertTrue(e.getMessage().startsWith("\"kvm-pv-eio\" is not a KVM paravirtual feature"), e.getMessage());
     }
 }

@@ -14,6 +14,7 @@ import dev.axvm.vm.internal.boot.BzImage;
 import dev.axvm.vm.internal.boot.E820Map;
 import dev.axvm.vm.internal.boot.LinuxImage;
 import dev.axvm.vm.internal.boot.PvhStartInfo;
+import dev.axvm.vm.internal.boot.ResetVectorStub;
 import dev.axvm.vm.internal.boot.X86BootLayout;
 import dev.axvm.vm.internal.boot.ZeroPage;
 import java.io.IOException;
@@ -208,8 +209,8 @@ public final class ImageLoader {
 
     /**
      * The pieces an x86 Linux kernel is booted with (see {@link X86BootLayout}): the vCPU's entry
-     * structures' place, the zero page ({@code bz}) or PVH start info, the command line and the
-     * ACPI tables generated from the config.
+     * structures' place, the zero page ({@code bz}) or PVH start info, the command line, the
+     * ACPI tables generated from the config and the reset vector's stub.
      */
     private X86Linux x86BootStructures(List<Piece> pieces, BzImage bz, Optional<GuestPhysAddrRange> initrd,
             long ramdiskSize) {
@@ -236,6 +237,8 @@ public final class ImageLoader {
                 info, 0, info.length, 0));
         pieces.add(new Piece("the kernel command line", X86BootLayout.CMDLINE, cmdline, 0, cmdline.length, 0));
         pieces.add(new Piece("the ACPI tables", X86BootLayout.ACPI, acpi, 0, acpi.length, 0));
+        byte[] reset = ResetVectorStub.bytes();
+        pieces.add(new Piece("the reset vector's stub", X86BootLayout.RESET_VECTOR, reset, 0, reset.length, 0));
         return bz != null
                 ? new X86Linux(EntryMode.LONG, X86BootLayout.BOOT_INFO, "bzImage, 64-bit boot protocol " + bz.versionText())
                 : new X86Linux(EntryMode.PROTECTED, X86BootLayout.BOOT_INFO, "PVH entry of an ELF vmlinux");

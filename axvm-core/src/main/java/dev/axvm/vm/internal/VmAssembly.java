@@ -15,6 +15,7 @@ import dev.axvm.config.GuestArch;
 import dev.axvm.config.InterruptMode;
 import dev.axvm.config.MapType;
 import dev.axvm.config.MemoryRegion;
+import dev.axvm.config.ParavirtFeature;
 import dev.axvm.config.PassthroughAddressConfig;
 import dev.axvm.config.PassthroughDeviceConfig;
 import dev.axvm.config.UnhandledAccess;
@@ -55,7 +56,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Everything a VM is made of, and how it is put together, rebuilt and taken apart: guest RAM
@@ -295,7 +298,14 @@ public final class VmAssembly<P extends PagingHandler> {
 
     private ArchVm createArchVm() {
         try {
-            return backend.createVm(new ArchVmConfig(id, config.base().cpuNum(), inKernelIrqchip || needsIrqchipForPassthrough()));
+            Set<String> paravirtOff = config.base().paravirtOff().stream().map(ParavirtFeature::tomlName)
+                    .collect(Collectors.toSet());
+            if (!paravirtOff.isEmpty() && !backend.architecture().equals(GuestArch.X86_64.tomlName())) {
+                throw new VmBuildException(config.origin().locate("base.paravirt_off") + ": base.paravirt_off is x86-only, "
+                        + "but this VM is " + backend.architecture());
+            }
+            return backend.createVm(new ArchVmConfig(id, config.base().cpuNum(),
+                    inKernelIrqchip || needsIrqchipForPassthrough(), paravirtOff));
         } catch (HardwareUnsupportedException e) {
             throw new VmBuildException("VM '" + config.base().name() + "': " + e.getMessage(), e);
         }

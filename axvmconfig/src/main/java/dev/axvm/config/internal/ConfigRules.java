@@ -86,6 +86,10 @@ public final class ConfigRules {
         }
         perVcpu("base.phys_cpu_ids", b.physCpuIds(), b.cpuNum(), cpuNumOk, "one physical CPU id per vCPU");
         perVcpu("base.phys_cpu_sets", b.physCpuSets(), b.cpuNum(), cpuNumOk, "one affinity mask per vCPU");
+        if (!b.paravirtOff().isEmpty() && b.arch().isPresent() && b.arch().get() != GuestArch.X86_64) {
+            error("base.paravirt_off", "KVM's paravirtual CPUID features are x86-only but base.arch is \""
+                    + b.arch().get().tomlName() + "\"", "no paravirt_off for " + b.arch().get().tomlName() + " guests");
+        }
         Map<Long, Integer> seen = new HashMap<>();
         for (int i = 0; i < b.physCpuIds().size(); i++) {
             Integer first = seen.putIfAbsent(b.physCpuIds().get(i), i);

@@ -13,7 +13,7 @@ public final class ConfigSchema {
 
     /** The keys of each table, in the order the writer emits them. */
     public static final Map<String, List<String>> KEYS = Map.of(
-            "base", List.of("id", "name", "vm_type", "cpu_num", "phys_cpu_ids", "phys_cpu_sets", "arch"),
+            "base", List.of("id", "name", "vm_type", "cpu_num", "phys_cpu_ids", "phys_cpu_sets", "arch", "paravirt_off"),
             "kernel", List.of("entry_point", "kernel_path", "kernel_load_addr", "bios_path", "bios_load_addr",
                     "dtb_path", "dtb_load_addr", "ramdisk_path", "ramdisk_load_addr", "image_location", "cmdline",
                     "disk_path", "entry_mode", "memory_regions"),

@@ -20,6 +20,7 @@ import dev.axvm.config.KernelConfig;
 import dev.axvm.config.LoadedConfig;
 import dev.axvm.config.MapType;
 import dev.axvm.config.MemoryRegion;
+import dev.axvm.config.ParavirtFeature;
 import dev.axvm.config.PassthroughAddressConfig;
 import dev.axvm.config.PassthroughDeviceConfig;
 import dev.axvm.config.UnhandledAccess;
@@ -28,11 +29,13 @@ import dev.axvm.config.X86EntryMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.tomlj.Toml;
@@ -176,11 +179,34 @@ public final class TomlConfigReader {
         List<Long> sets = unsignedList(t, "base", "phys_cpu_sets", "an affinity mask", "one affinity mask per vCPU");
         GuestArch arch = named(t, "base", "arch", "an architecture", GuestArch.values(), GuestArch::tomlName,
                 GuestArch::ofTomlName);
+        Set<ParavirtFeature> paravirtOff = paravirtOff(t);
         if (errors.size() != before) {
             return null;
         }
         return new BaseConfig(id, name, vmType, cpuNum.intValue(), ids == null ? List.of() : ids,
-                sets == null ? List.of() : sets, Optional.ofNullable(arch));
+                sets == null ? List.of() : sets, Optional.ofNullable(arch), paravirtOff);
+    }
+
+    private Set<ParavirtFeature> paravirtOff(TomlTable t) {
+        TomlArray a = array(t, "base", "paravirt_off", null, "an array of feature names, e.g. [\"kvm-pv-eoi\"]");
+        if (a == null) {
+            return Set.of();
+        }
+        Set<ParavirtFeature> out = EnumSet.noneOf(ParavirtFeature.class);
+        for (int i = 0; i < a.size(); i++) {
+            String f = "base.paravirt_off[" + i + "]";
+            String s = stringAt(a, i, f, "a paravirtual feature name");
+            if (s != null) {
+                ParavirtFeature p = ParavirtFeature.ofTomlName(s);
+                if (p == null) {
+                    error(f, "\"" + Quoting.shorten(s) + "\" is not a KVM paravirtual feature",
+                            oneOf(ParavirtFeature.values(), ParavirtFeature::tomlName, s));
+                } else {
+                    out.add(p);
+                }
+            }
+        }
+        return out;
     }
 
     private KernelConfig kernel(TomlTable t) {
@@ -480,13 +506,17 @@ public final class TomlConfigReader {
         }
         E e = parse.apply(s);
         if (e == null) {
-            List<String> spellings = Arrays.stream(names).map(spelling).toList();
-            String expected = "one of " + spellings.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", "))
-                    + Optional.ofNullable(SPELLING_HINTS.get(s)).filter(spellings::contains)
-                            .or(() -> KeySuggestion.nearest(s, spellings)).map(n -> "; did you mean \"" + n + "\"?").orElse("");
-            error(table + "." + key, "\"" + Quoting.shorten(s) + "\" is not " + noun, expected);
+            error(table + "." + key, "\"" + Quoting.shorten(s) + "\" is not " + noun, oneOf(names, spelling, s));
         }
         return e;
+    }
+
+    /** "one of ..." listing {@code names}, with the nearest to {@code s} suggested. */
+    private static <N> String oneOf(N[] names, Function<N, String> spelling, String s) {
+        List<String> spellings = Arrays.stream(names).map(spelling).toList();
+        return "one of " + spellings.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", "))
+                + Optional.ofNullable(SPELLING_HINTS.get(s)).filter(spellings::contains)
+                        .or(() -> KeySuggestion.nearest(s, spellings)).map(n -> "; did you mean \"" + n + "\"?").orElse("");
     }
 
     private TomlArray array(TomlTable t, String table, String key, String expectedWhenMissing, String expected) {

@@ -16,6 +16,7 @@ import dev.axvm.config.UnhandledAccess;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /**
  * A config back to TOML, in AxVisor's layout: hex addresses with underscores, one tuple per line.
@@ -49,6 +50,10 @@ public final class TomlConfigWriter {
             key("phys_cpu_sets").append(numbers("base.phys_cpu_sets", b.physCpuSets())).append('\n');
         }
         b.arch().ifPresent(a -> key("arch").append(quote(a.tomlName())).append('\n'));
+        if (!b.paravirtOff().isEmpty()) {
+            key("paravirt_off").append(b.paravirtOff().stream().map(f -> quote(f.tomlName()))
+                    .collect(Collectors.joining(", ", "[", "]"))).append('\n');
+        }
     }
 
     private void kernel(KernelConfig k) {
