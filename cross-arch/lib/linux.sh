@@ -140,7 +140,7 @@ xa_linux_bench_job() {
   xa_linux_initramfs "$arch"
   rm -rf "$scratch" && mkdir -p "$scratch"
   base=$(xa_linux_config "$arch" "$scratch") || exit 1
-  local cmdline size qemu machine
+  local cmdline size qemu machine blk=virtio-blk-device
   cmdline=$(sed -n 's/^cmdline = "\(.*\)"$/\1/p' "$base")
   # The first region's size (AxVisor's configs have one): [base, size, flags, map_type].
   size=$(sed -n 's/^ *\[\(0x[0-9a-fA-F_]*\), *\(0x[0-9a-fA-F_]*\), *0x7, *[0-9]\].*/\2/p' "$base" | head -n1 | tr -d _)
@@ -148,13 +148,16 @@ xa_linux_bench_job() {
   case "$arch" in
     aarch64) qemu=qemu-system-aarch64 machine="-M virt,gic-version=3 -cpu host" ;;
     riscv64) qemu=qemu-system-riscv64 machine="-M virt -cpu host -bios none" ;;
-    x86_64) qemu=qemu-system-x86_64 machine="-M pc -cpu host,kvm-pv-eoi=off" ;; # -kernel Image: the vmlinux, started at its PVH entry
+    # -kernel Image: the vmlinux, started at its PVH entry. QEMU's pc machine has no virtio-mmio
+    # bus: its disk is virtio-blk over PCI (the guest's virtio_pci module is in the initramfs).
+    x86_64) qemu=qemu-system-x86_64 machine="-M pc -cpu host,kvm-pv-eoi=off" blk=virtio-blk-pci ;;
   esac
   {
     printf "cmdline=%q\n" "$cmdline"
     echo "mem_mib=$((size / 1048576))"
     echo "qemu_bin=$qemu"
     printf "qemu_machine=%q\n" "$machine"
+    echo "qemu_blk_device=$blk"
   } > "$scratch/bench.env"
   # The block benchmark's VM: the same config with the virtio devices, booted to blkbench.
   sed "s/^\(cmdline = \".*\)\"$/\1 axvm.action=blk-bench\"/" "$base" > "$scratch/blk.toml"

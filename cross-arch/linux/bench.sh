@@ -7,7 +7,8 @@
 #
 #   busybox sh bench.sh ARCH JOB_DIR -- JAVA [JVM options] -cp CLASSPATH dev.axvm.axvisor.Main
 #
-# JOB_DIR/bench.env (written by the harness) sets cmdline, mem_mib, qemu_bin and qemu_machine.
+# JOB_DIR/bench.env (written by the harness) sets cmdline, mem_mib, qemu_bin, qemu_machine and
+# qemu_blk_device.
 set -u
 arch=$1 dir=$2
 shift 3
@@ -57,7 +58,7 @@ for i in $(seq "$runs"); do
   # shellcheck disable=SC2086 # qemu_machine is a list of words
   timeout 300 "$qemu_bin" $qemu_machine -accel kvm -smp 1 -m "$mem_mib" -nographic -nodefaults -serial stdio \
     -monitor none -no-reboot -kernel "$dir/Image" -initrd "$dir/initramfs.cpio.gz" -append "$cmdline axvm.action=blk-bench" \
-    -drive "file=$tools/disk.img,if=none,format=raw,id=vda" -device virtio-blk-device,drive=vda \
+    -drive "file=$tools/disk.img,if=none,format=raw,id=vda" -device "$qemu_blk_device",drive=vda \
     < /dev/null > "$out/qemu-blk-$i.log" 2> "$out/qemu-blk-$i.err"
   for vmm in axvm qemu; do
     seq_r=$(blk_figure "$out/$vmm-blk-$i.log" 1) rand_r=$(blk_figure "$out/$vmm-blk-$i.log" 2)
