@@ -49,6 +49,15 @@ public final class ByteFifo {
         return b;
     }
 
+    /** Its bytes, oldest first, without removing them. */
+    public byte[] toArray() {
+        byte[] out = new byte[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = ring[(head + i) % ring.length];
+        }
+        return out;
+    }
+
     /** Empties it. */
     public void clear() {
         head = 0;

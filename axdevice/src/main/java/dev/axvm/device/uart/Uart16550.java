@@ -1,6 +1,7 @@
 package dev.axvm.device.uart;
 
 import dev.axvm.device.InterruptLine;
+import dev.axvm.device.StatefulDevice;
 import dev.axvm.device.internal.ByteFifo;
 import java.util.Objects;
 
@@ -51,10 +52,15 @@ import java.util.Objects;
  *       (9600 baud at the PC's 1.8432 MHz clock).</li>
  * </ul>
  *
+ * <p>Its state for a snapshot ({@link StatefulDevice}, encoding version 1): IER, LCR, MCR, SCR,
+ * DLL, DLM, a flag byte (FIFO enabled, DMA mode, overrun, THR-empty interrupt due), the receive
+ * trigger level, the modem-status deltas, then the receive FIFO's count and bytes. The modem lines
+ * are not stored: they follow from MCR.
+ *
  * <p>Thread-safe: the vCPU threads access registers while the console thread's pushes make the
  * UART pull input; one lock guards the state, and the sink and interrupt line are called under it.
  */
-public final class Uart16550 {
+public final class Uart16550 implements StatefulDevice {
     /** Number of registers. */
     public static final int REGISTER_COUNT = 8;
     /** Depth of the receive FIFO in FIFO mode. */
@@ -237,6 +243,76 @@ public final class Uart16550 {
         modemDeltas = 0;
     }
 
+    private static final int STATE_VERSION = 1;
+    private static final int STATE_FIXED = 11;
+
+    @Override
+    public byte[] saveState() {
+        synchronized (lock) {
+            byte[] fifo = rx.toArray();
+            byte[] out = new byte[STATE_FIXED + fifo.length];
+            int flags = (fifoEnabled ? 1 : 0) | (dmaMode ? 2 : 0) | (overrun ? 4 : 0) | (thrInterrupt ? 8 : 0);
+            int[] fixed = {STATE_VERSION, ier, lcr, mcr, scr, dll, dlm, flags, rxTrigger, modemDeltas, fifo.length};
+            for (int i = 0; i < STATE_FIXED; i++) {
+                out[i] = (byte) fixed[i];
+            }
+            System.arraycopy(fifo, 0, out, STATE_FIXED, fifo.length);
+            return out;
+        }
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        if (state.length < STATE_FIXED || (state[0] & 0xff) != STATE_VERSION) {
+            throw new IllegalArgumentException("16550 state: " + (state.length < STATE_FIXED ? state.length
+                    + " bytes, fewer than " + STATE_FIXED : "encoding version " + (state[0] & 0xff) + " (this reads 1)"));
+        }
+        int ier = u8(state, 1, "IER", 0x0f);
+        int mcr = u8(state, 3, "MCR", 0x1f);
+        int flags = u8(state, 7, "flags", 0x0f);
+        int deltas = u8(state, 9, "modem-status deltas", MSR_DCTS | MSR_DDSR | MSR_TERI | MSR_DDCD);
+        boolean fifo = (flags & 1) != 0;
+        int trigger = state[8] & 0xff;
+        if (fifo ? java.util.Arrays.stream(RX_TRIGGER_LEVELS).noneMatch(t -> t == trigger) : trigger != 1 || (flags & 2) != 0) {
+            throw new IllegalArgumentException("16550 state: trigger level " + trigger + " (offset 8) and DMA mode do not fit FIFO "
+                    + (fifo ? "mode" : "off"));
+        }
+        int count = state[10] & 0xff;
+        if (count > (fifo ? FIFO_DEPTH : 1) || state.length != STATE_FIXED + count) {
+            throw new IllegalArgumentException("16550 state: receive FIFO of " + count + " bytes (offset 10) in "
+                    + state.length + " bytes of state, FIFO " + (fifo ? "on" : "off"));
+        }
+        synchronized (lock) {
+            this.ier = ier;
+            lcr = state[2] & 0xff;
+            this.mcr = mcr;
+            modemLines = modemLinesFor(mcr);
+            scr = state[4] & 0xff;
+            dll = state[5] & 0xff;
+            dlm = state[6] & 0xff;
+            fifoEnabled = fifo;
+            dmaMode = (flags & 2) != 0;
+            overrun = (flags & 4) != 0;
+            thrInterrupt = (flags & 8) != 0;
+            rxTrigger = trigger;
+            modemDeltas = deltas;
+            rx.clear();
+            for (int i = 0; i < count; i++) {
+                rx.push(state[STATE_FIXED + i] & 0xff);
+            }
+            pullInput();
+            updateInterrupt();
+        }
+    }
+
+    private static int u8(byte[] state, int at, String field, int allowed) {
+        int v = state[at] & 0xff;
+        if ((v & ~allowed) != 0) {
+            throw new IllegalArgumentException(String.format("16550 state: %s 0x%02x (offset %d) has bits a 16550 never sets", field, v, at));
+        }
+        return v;
+    }
+
     /**
      * Reads register {@code reg} (0..7) as the guest does, with the read's side effects (RBR pops
      * the FIFO, IIR acknowledges THR-empty, LSR clears overrun, MSR clears the deltas).
@@ -392,15 +468,18 @@ public final class Uart16550 {
         pullInput();
     }
 
+    /** The modem-status lines MCR {@code mcr} gives: its outputs in loopback, the host end's otherwise. */
+    private static int modemLinesFor(int mcr) {
+        if ((mcr & MCR_LOOP) == 0) {
+            return MSR_CONNECTED;
+        }
+        return ((mcr & MCR_RTS) != 0 ? MSR_CTS : 0) | ((mcr & MCR_DTR) != 0 ? MSR_DSR : 0)
+                | ((mcr & MCR_OUT1) != 0 ? MSR_RI : 0) | ((mcr & MCR_OUT2) != 0 ? MSR_DCD : 0);
+    }
+
     private void writeMcr(int v) {
         mcr = v & 0x1f;
-        int lines;
-        if (loopback()) {
-            lines = ((mcr & MCR_RTS) != 0 ? MSR_CTS : 0) | ((mcr & MCR_DTR) != 0 ? MSR_DSR : 0)
-                    | ((mcr & MCR_OUT1) != 0 ? MSR_RI : 0) | ((mcr & MCR_OUT2) != 0 ? MSR_DCD : 0);
-        } else {
-            lines = MSR_CONNECTED;
-        }
+        int lines = modemLinesFor(mcr);
         int changed = lines ^ modemLines;
         if ((changed & MSR_CTS) != 0) {
             modemDeltas |= MSR_DCTS;
