@@ -87,6 +87,7 @@ public final class VmAssembly<P extends PagingHandler> {
     private EntryMode bspMode;
     private long bootArgument;
     private final boolean inKernelIrqchip;
+    private final Set<String> paravirtOff;
     private final List<String> notes = new ArrayList<>();
     private final VcpuSlot[] slots;
     private final InterruptRouter interrupts;
@@ -119,6 +120,7 @@ public final class VmAssembly<P extends PagingHandler> {
             throw new VmBuildException("the " + backend.architecture() + " backend cannot run a " + arch + " guest");
         }
         checkHostCapabilities();
+        this.paravirtOff = paravirtOff(config, arch);
         this.inKernelIrqchip = config.devices().interruptMode() != InterruptMode.NO_IRQ;
         this.bspMode = entryMode();
         this.images = new ImageLoader(config, memoryImages, elfMachine(arch), arch);
@@ -249,6 +251,18 @@ public final class VmAssembly<P extends PagingHandler> {
         }
     }
 
+    /**
+     * The KVM paravirtual features the guest is denied, by name. Checked once, at build: the config
+     * rules refuse them for another {@code arch}; here a config without one meets the host's.
+     */
+    private static Set<String> paravirtOff(AxVMConfig config, String arch) {
+        if (!config.base().paravirtOff().isEmpty() && !arch.equals(GuestArch.X86_64.tomlName())) {
+            throw new VmBuildException(config.origin().locate("base.paravirt_off") + ": base.paravirt_off is x86-only, "
+                    + "but this VM is " + arch);
+        }
+        return config.base().paravirtOff().stream().map(ParavirtFeature::tomlName).collect(Collectors.toUnmodifiableSet());
+    }
+
     /** A note per passthrough entry: what the guest finds in its place. */
     private void notePassthrough() {
         List<PassthroughDeviceConfig> pt = config.devices().passthroughDevices();
@@ -298,12 +312,6 @@ public final class VmAssembly<P extends PagingHandler> {
 
     private ArchVm createArchVm() {
         try {
-            Set<String> paravirtOff = config.base().paravirtOff().stream().map(ParavirtFeature::tomlName)
-                    .collect(Collectors.toSet());
-            if (!paravirtOff.isEmpty() && !backend.architecture().equals(GuestArch.X86_64.tomlName())) {
-                throw new VmBuildException(config.origin().locate("base.paravirt_off") + ": base.paravirt_off is x86-only, "
-                        + "but this VM is " + backend.architecture());
-            }
             return backend.createVm(new ArchVmConfig(id, config.base().cpuNum(),
                     inKernelIrqchip || needsIrqchipForPassthrough(), paravirtOff));
         } catch (HardwareUnsupportedException e) {
