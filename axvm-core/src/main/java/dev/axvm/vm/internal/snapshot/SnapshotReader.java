@@ -32,14 +32,15 @@ public final class SnapshotReader implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
+    private final long size;
     private final Map<String, Section> sections = new LinkedHashMap<>();
     private final SnapshotIdentity identity;
 
     private SnapshotReader(Path file, FileChannel channel, SnapshotIdentity vm) {
         this.file = file;
         this.channel = channel;
-        long size = size();
-        ByteBuffer header = read(0, HEADER_BYTES, "the header", size);
+        this.size = fileSize();
+        ByteBuffer header = read(0, HEADER_BYTES, "the header");
         if (!Arrays.equals(Arrays.copyOf(header.array(), 8), SnapshotLayout.MAGIC)) {
             throw refuse("not an AxVM snapshot (no AXVMSNAP magic at offset 0)");
         }
@@ -54,7 +55,7 @@ public final class SnapshotReader implements AutoCloseable {
         long length = header.getLong(24);
         if (length != size) {
             throw refuse("the header says the file has " + Long.toUnsignedString(length) + " bytes, it has " + size
-                    + (size < length ? " (truncated)" : ""));
+                    + (Long.compareUnsigned(size, length) < 0 ? " (truncated)" : ""));
         }
         if (count < 1 || count > SnapshotLayout.MAX_SECTIONS) {
             throw refuse("the header's section count " + Integer.toUnsignedString(count) + " (offset 12) is not 1.." + SnapshotLayout.MAX_SECTIONS);
@@ -63,7 +64,7 @@ public final class SnapshotReader implements AutoCloseable {
         if (tableAt < PAGE || tableAt % PAGE != 0 || tableAt > size || size - tableAt != tableBytes) {
             throw refuse("the section table at offset " + Long.toUnsignedString(tableAt) + " (header offset 16) does not end the file");
         }
-        ByteBuffer table = read(tableAt, (int) tableBytes, "the section table", size);
+        ByteBuffer table = read(tableAt, (int) tableBytes, "the section table");
         checkCrc(table.array(), 0, (int) tableBytes, header.getInt(32), "the section table", tableAt);
         long previousEnd = PAGE;
         for (int i = 0; i < count; i++) {
@@ -133,7 +134,7 @@ public final class SnapshotReader implements AutoCloseable {
             if (length > SnapshotLayout.MAX_DATA_SECTION) {
                 throw refuse(where + " has " + length + " bytes, more than a data section may (" + SnapshotLayout.MAX_DATA_SECTION + ")");
             }
-            data = read(offset, (int) length, "section '" + name + "'", tableAt).array();
+            data = read(offset, (int) length, "section '" + name + "'").array();
             checkCrc(data, 0, data.length, crc, "section '" + name + "'", offset);
         }
         return new Section(name, kind, crc, offset, length, data);
@@ -208,7 +209,7 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
-    private long size() {
+    private long fileSize() {
         try {
             return channel.size();
         } catch (IOException e) {
@@ -216,9 +217,10 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
-    private ByteBuffer read(long at, int length, String what, long limit) {
-        if (at + length > limit) {
-            throw refuse(what + " (offset " + at + ", " + length + " bytes) runs past " + (limit == size() ? "the end of the file" : "the section table"));
+    // Ranges past the header are checked against the table before they are read; this bounds the header.
+    private ByteBuffer read(long at, int length, String what) {
+        if (at + length > size) {
+            throw refuse(what + " (offset " + at + ", " + length + " bytes) runs past the end of the file");
         }
         ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         readFully(b, at, what);
