@@ -51,7 +51,12 @@ public final class SnapshotWriter implements AutoCloseable {
             FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE, StandardOpenOption.READ);
             SnapshotWriter w = new SnapshotWriter(file, partial, ch);
-            w.data(SnapshotIdentity.SECTION, identity.encode());
+            try {
+                w.data(SnapshotIdentity.SECTION, identity.encode());
+            } catch (RuntimeException e) {
+                w.close(); // the channel and the partial file go with the failed writer
+                throw e;
+            }
             return w;
         } catch (IOException e) {
             throw new SnapshotException(partial + ": cannot write: " + e.getMessage(), e);
