@@ -3,6 +3,7 @@ package dev.axvm.device.uart;
 import dev.axvm.device.InterruptLine;
 import dev.axvm.device.StatefulDevice;
 import dev.axvm.device.internal.ByteFifo;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -273,7 +274,7 @@ public final class Uart16550 implements StatefulDevice {
         int deltas = u8(state, 9, "modem-status deltas", MSR_DCTS | MSR_DDSR | MSR_TERI | MSR_DDCD);
         boolean fifo = (flags & 1) != 0;
         int trigger = state[8] & 0xff;
-        if (fifo ? java.util.Arrays.stream(RX_TRIGGER_LEVELS).noneMatch(t -> t == trigger) : trigger != 1 || (flags & 2) != 0) {
+        if (fifo ? Arrays.stream(RX_TRIGGER_LEVELS).noneMatch(t -> t == trigger) : trigger != 1 || (flags & 2) != 0) {
             throw new IllegalArgumentException("16550 state: trigger level " + trigger + " (offset 8) and DMA mode do not fit FIFO "
                     + (fifo ? "mode" : "off"));
         }
