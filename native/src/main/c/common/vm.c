@@ -34,3 +34,13 @@ int axvm_vm_ioeventfd(int vm, uint64_t addr, uint32_t len, int fd, int deassign)
     };
     return axvm_ioctl_ptr(vm, KVM_IOEVENTFD, &e);
 }
+
+/*
+ * The slot's dirty bitmap since the last call (one bit per 4 KiB page, lowest
+ * page in bit 0 of the first word); KVM clears it and write-protects the pages
+ * again. The slot must have KVM_MEM_LOG_DIRTY_PAGES set.
+ */
+int axvm_vm_dirty_log(int vm, uint32_t slot, uint64_t *bitmap) {
+    struct kvm_dirty_log l = { .slot = slot, .dirty_bitmap = bitmap };
+    return axvm_ioctl_ptr(vm, KVM_GET_DIRTY_LOG, &l);
+}

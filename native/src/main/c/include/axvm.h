@@ -104,6 +104,7 @@ AXVM_API int axvm_vm_set_memory(int vm, uint32_t slot, uint32_t flags, uint64_t 
 AXVM_API int axvm_vm_create_vcpu(int vm, unsigned long id);
 AXVM_API int axvm_vm_irq_line(int vm, uint32_t irq, uint32_t level);
 AXVM_API int axvm_vm_ioeventfd(int vm, uint64_t addr, uint32_t len, int fd, int deassign);
+AXVM_API int axvm_vm_dirty_log(int vm, uint32_t slot, uint64_t *bitmap);
 
 /* common/eventfd.c */
 AXVM_API int axvm_eventfd_create(void);

@@ -70,6 +70,32 @@ public interface AxArchVCpu extends AutoCloseable {
         return "";
     }
 
+    /**
+     * The vCPU's complete architectural state as the hypervisor holds it (registers, floating
+     * point, model-specific registers, local interrupt controller, pending events), in the
+     * backend's own versioned encoding, for a VM snapshot. Call it only while no thread runs this
+     * vCPU; the backend first lets the hypervisor finish the instruction of the last exit.
+     *
+     * @throws UnsupportedOperationException where the backend cannot save a vCPU's state (the
+     *     message says why)
+     */
+    default byte[] saveState() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save a vCPU's state yet");
+    }
+
+    /**
+     * Puts the vCPU into a state {@link #saveState} gave on a vCPU of the same configuration.
+     * The bytes come from a file: their structure is checked here, their contents by the
+     * hypervisor. Call it only while no thread runs this vCPU.
+     *
+     * @throws IllegalArgumentException naming the part and the byte offset when the state is
+     *     malformed or the hypervisor refuses a part of it
+     * @throws UnsupportedOperationException where the backend cannot restore a vCPU's state
+     */
+    default void restoreState(byte[] state) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a vCPU's state yet");
+    }
+
     /** Sets the return value of the hypercall (or SBI/PSCI call) that caused the last exit. */
     void setReturnValue(long value);
 

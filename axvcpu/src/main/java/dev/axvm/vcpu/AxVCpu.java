@@ -188,6 +188,21 @@ public final class AxVCpu<A extends AxArchVCpu> implements AutoCloseable {
         arch.completeRead(value);
     }
 
+    /**
+     * The vCPU's architectural state for a snapshot ({@link AxArchVCpu#saveState}): Free, Ready or
+     * Blocked, from any thread, while the vCPU's own thread leaves it alone (the VM is paused).
+     */
+    public byte[] saveState() {
+        requireStopped("saveState");
+        return arch.saveState();
+    }
+
+    /** Restores a state {@link #saveState} gave ({@link AxArchVCpu#restoreState}); as {@link #saveState}. */
+    public void restoreState(byte[] state) {
+        requireStopped("restoreState");
+        arch.restoreState(state);
+    }
+
     /** Injects an interrupt; queued while the guest cannot take it. Any thread, any state but Invalid. */
     public void injectInterrupt(int vector) {
         requireValid("injectInterrupt");
@@ -251,6 +266,11 @@ public final class AxVCpu<A extends AxArchVCpu> implements AutoCloseable {
 
     private void requireRegisterAccess(String op) {
         requireBoundThread(op);
+        requireStopped(op);
+    }
+
+    private void requireStopped(String op) {
+        requireValid(op);
         VCpuState s = state.get();
         if (s != VCpuState.FREE && s != VCpuState.READY && s != VCpuState.BLOCKED) {
             throw new VCpuStateException(name() + ": " + op + " needs state Free, Ready or Blocked but it is " + s);

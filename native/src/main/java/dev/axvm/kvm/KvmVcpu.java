@@ -152,6 +152,34 @@ public final class KvmVcpu implements AutoCloseable {
     }
 
     /**
+     * Lets KVM finish the instruction of the last exit without entering the guest (KVM_RUN with
+     * {@code immediate_exit} set), as KVM requires before a vCPU's state is read: until the next
+     * KVM_RUN, an I/O or MMIO instruction is half done, and that half is in no state KVM reports.
+     * Call it only while no thread runs this vCPU.
+     *
+     * @throws KvmException when KVM_RUN fails or enters the guest anyway
+     * @throws IllegalStateException when the vCPU is closed
+     */
+    public void completePendingExit() {
+        if (!handle.enter()) {
+            throw new IllegalStateException("vCPU " + id + " is closed");
+        }
+        try {
+            Shim.check(Shim.kick(runArea, 0), "set immediate_exit(vCPU " + id + ")");
+            int rc = Shim.run(fd, runArea, record);
+            if (rc < 0) {
+                throw new KvmException("KVM_RUN with immediate_exit(vCPU " + id + ")", -rc);
+            }
+            if (exit.kind() != KvmExitKind.INTR) {
+                throw new KvmException("KVM_RUN with immediate_exit(vCPU " + id + ")",
+                        "it returned exit " + exit.kind() + " instead of returning at once");
+            }
+        } finally {
+            handle.exit();
+        }
+    }
+
+    /**
      * Makes the thread in {@link #run()} return soon with {@link KvmExitKind#INTR}; when the vCPU
      * is not in the guest, its next run returns at once instead. Safe from any thread, and a no-op
      * once the vCPU is released.

@@ -2,6 +2,7 @@ package dev.axvm.kvm;
 
 import dev.axvm.kvm.internal.OwnedHandle;
 import dev.axvm.kvm.internal.Shim;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class KvmVm implements AutoCloseable {
     private final Map<Integer, MemorySegment> slots = new ConcurrentHashMap<>();
     private final List<KvmVcpu> vcpus = new ArrayList<>();
     private final Map<Long, Integer> slotByGpa = new java.util.HashMap<>();
+    // Each mapped slot's flags, so that dirty logging can be switched without losing the others.
+    private final Map<Integer, Integer> slotFlags = new java.util.HashMap<>();
     private int nextFreeSlot;
     private final OwnedHandle handle;
 
@@ -105,8 +108,61 @@ public final class KvmVm implements AutoCloseable {
             throw new IllegalArgumentException(String.format("memory is already mapped at GPA 0x%x", gpa));
         }
         int slot = nextFreeSlot++;
-        setUserMemoryRegion(slot, gpa, host, readOnly ? MEM_READONLY : 0);
+        int flags = readOnly ? MEM_READONLY : 0;
+        setUserMemoryRegion(slot, gpa, host, flags);
         slotByGpa.put(gpa, slot);
+        slotFlags.put(slot, flags);
+    }
+
+    /**
+     * Turns dirty-page logging on or off for the memory {@link #mapMemory} mapped at exactly
+     * {@code gpa} (KVM_MEM_LOG_DIRTY_PAGES): from then on KVM notes every page the guest writes,
+     * for {@link #dirtyPages}. Writes the host makes through its own mapping are not noted.
+     *
+     * @throws IllegalArgumentException when nothing is mapped there, or the memory is read-only
+     *     (the guest never writes it)
+     */
+    public synchronized void logDirtyPages(long gpa, boolean on) {
+        int slot = slotAt(gpa);
+        int flags = slotFlags.get(slot);
+        if ((flags & MEM_READONLY) != 0) {
+            throw new IllegalArgumentException(String.format("the memory at GPA 0x%x is read-only: the guest never dirties it", gpa));
+        }
+        int wanted = on ? flags | MEM_LOG_DIRTY_PAGES : flags & ~MEM_LOG_DIRTY_PAGES;
+        if (wanted != flags) {
+            setUserMemoryRegion(slot, gpa, slots.get(slot), wanted);
+            slotFlags.put(slot, wanted);
+        }
+    }
+
+    /**
+     * The pages of the memory mapped at {@code gpa} that the guest wrote since logging began or
+     * since the last call (KVM_GET_DIRTY_LOG, which clears the log): bit {@code i % 64} of word
+     * {@code i / 64} is page {@code i} of the region. Also pages the guest only read: KVM maps a
+     * page writable on the guest's first touch since the last read, and logs it then.
+     *
+     * @throws IllegalStateException when logging is off for that memory
+     * @throws IllegalArgumentException when nothing is mapped there
+     */
+    public synchronized long[] dirtyPages(long gpa) {
+        int slot = slotAt(gpa);
+        if ((slotFlags.get(slot) & MEM_LOG_DIRTY_PAGES) == 0) {
+            throw new IllegalStateException(String.format("dirty-page logging is off for the memory at GPA 0x%x", gpa));
+        }
+        long pages = slots.get(slot).byteSize() / PAGE;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment bitmap = a.allocate((pages + 63) / 64 * 8, 8);
+            Shim.check(Shim.dirtyLog(fd(), slot, bitmap), String.format("KVM_GET_DIRTY_LOG(slot %d, gpa 0x%x)", slot, gpa));
+            return bitmap.toArray(java.lang.foreign.ValueLayout.JAVA_LONG);
+        }
+    }
+
+    private int slotAt(long gpa) {
+        Integer slot = slotByGpa.get(gpa);
+        if (slot == null) {
+            throw new IllegalArgumentException(String.format("no memory is mapped at GPA 0x%x", gpa));
+        }
+        return slot;
     }
 
     /**
@@ -115,11 +171,10 @@ public final class KvmVm implements AutoCloseable {
      * @throws IllegalArgumentException when nothing is mapped there
      */
     public synchronized void unmapMemory(long gpa) {
-        Integer slot = slotByGpa.remove(gpa);
-        if (slot == null) {
-            throw new IllegalArgumentException(String.format("no memory is mapped at GPA 0x%x", gpa));
-        }
+        int slot = slotAt(gpa);
         removeMemoryRegion(slot);
+        slotByGpa.remove(gpa);
+        slotFlags.remove(slot);
     }
 
     /** Removes a memory slot (KVM_SET_USER_MEMORY_REGION with size 0). */

@@ -191,6 +191,18 @@ public final class ArmVm implements ArchVm {
         vm.unmapMemory(gpa);
     }
 
+    /** KVM_MEM_LOG_DIRTY_PAGES on the RAM's memory slot. */
+    @Override
+    public void logDirtyPages(long gpa, boolean on) {
+        vm.logDirtyPages(gpa, on);
+    }
+
+    /** KVM_GET_DIRTY_LOG of the RAM's memory slot. */
+    @Override
+    public long[] dirtyPages(long gpa) {
+        return vm.dirtyPages(gpa);
+    }
+
     /**
      * Creates vCPU {@code config.vcpuId()} (0 boots, every other starts powered off). Its MPIDR is
      * KVM's for that index, {@link ArmPlatform#mpidrOf(int)}; {@code config.archId()} must name

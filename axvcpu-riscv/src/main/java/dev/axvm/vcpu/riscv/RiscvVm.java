@@ -140,6 +140,18 @@ public final class RiscvVm implements ArchVm {
         vm.unmapMemory(gpa);
     }
 
+    /** KVM_MEM_LOG_DIRTY_PAGES on the RAM's memory slot. */
+    @Override
+    public void logDirtyPages(long gpa, boolean on) {
+        vm.logDirtyPages(gpa, on);
+    }
+
+    /** KVM_GET_DIRTY_LOG of the RAM's memory slot. */
+    @Override
+    public long[] dirtyPages(long gpa) {
+        return vm.dirtyPages(gpa);
+    }
+
     /**
      * Creates vCPU {@code config.vcpuId()}; its hart id must be the same number, because KVM's
      * SBI HSM names harts by vCPU id.

@@ -19,10 +19,16 @@ import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.VCpuException;
 import dev.axvm.vcpu.VCpuSetupConfig;
 import dev.axvm.vcpu.spi.ExitLoopVCpu;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
+import dev.axvm.vcpu.x86.internal.X86Msrs;
 import dev.axvm.vcpu.x86.internal.X86Shim;
+import dev.axvm.vcpu.x86.internal.X86VcpuPart;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
@@ -52,6 +58,7 @@ public final class X86VCpu extends ExitLoopVCpu {
     private static final long MTRR_TYPE_WRITE_BACK = 6;
     private static final int MSR_MISC_ENABLE = 0x1a0;
     private static final long MISC_ENABLE_FAST_STRING = 1;
+    private static final int STATE_VERSION = 1;
 
     private enum LastExit { NONE, IO_READ, STRING_IN, MMIO_READ, HYPERCALL, PLATFORM }
 
@@ -593,6 +600,94 @@ public final class X86VCpu extends ExitLoopVCpu {
     /** Writes a model-specific register. */
     public void setMsr(int index, long value) {
         Shim.check(X86Shim.setMsr(kvm.fd(), index, value), String.format("KVM_SET_MSRS(0x%x)", index));
+    }
+
+    // ---- snapshot state ---------------------------------------------------------------------
+
+    /**
+     * Encoding 1: the version byte, the part count, each {@link X86VcpuPart} in declaration order
+     * as a length-prefixed block of KVM's struct, the MSR count and (index, value) pairs, then the
+     * four words of vectors waiting for injection (user-space interrupt path).
+     */
+    @Override
+    public byte[] saveState() {
+        if (stringNext < stringCount) {
+            throw new IllegalStateException("vCPU " + vcpuId + " is in the middle of a string I/O instruction");
+        }
+        kvm.completePendingExit();
+        Map<X86VcpuPart, byte[]> parts = new EnumMap<>(X86VcpuPart.class);
+        for (X86VcpuPart p : X86VcpuPart.BEFORE_MSRS) {
+            parts.put(p, getPart(p));
+        }
+        X86Msrs.Values msrs = X86Msrs.read(kvm.fd(), vm.msrList());
+        parts.put(X86VcpuPart.EVENTS, getPart(X86VcpuPart.EVENTS));
+        StateWriter w = new StateWriter(STATE_VERSION).putByte(parts.size());
+        parts.values().forEach(w::putBlock);
+        w.putInt(msrs.indices().length);
+        for (int i = 0; i < msrs.indices().length; i++) {
+            w.putInt(msrs.indices()[i]).putLong(msrs.values()[i]);
+        }
+        for (int i = 0; i < pendingVectors.length(); i++) {
+            w.putLong(pendingVectors.get(i));
+        }
+        return w.toByteArray();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        String what = "x86 vCPU " + vcpuId + " state";
+        StateReader r = new StateReader(what, state, STATE_VERSION);
+        int count = r.getByte("part count");
+        if (count != X86VcpuPart.values().length) {
+            throw r.refused(count + " parts at offset 1; encoding 1 has " + X86VcpuPart.values().length);
+        }
+        Map<X86VcpuPart, byte[]> parts = new EnumMap<>(X86VcpuPart.class);
+        for (X86VcpuPart p : X86VcpuPart.values()) {
+            parts.put(p, r.getBlock(p.label(), p.size()));
+        }
+        int n = r.getCount("MSR count", X86Msrs.MAX);
+        int[] indices = new int[n];
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            indices[i] = r.getInt("MSR index");
+            values[i] = r.getLong("MSR value");
+        }
+        long[] pending = new long[pendingVectors.length()];
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = r.getLong("pending vectors");
+        }
+        r.end();
+        for (X86VcpuPart p : X86VcpuPart.BEFORE_MSRS) {
+            setPart(p, parts.get(p), what);
+        }
+        X86Msrs.write(kvm.fd(), new X86Msrs.Values(indices, values), what);
+        setPart(X86VcpuPart.EVENTS, parts.get(X86VcpuPart.EVENTS), what);
+        boolean any = false;
+        for (int i = 0; i < pending.length; i++) {
+            pendingVectors.set(i, pending[i]);
+            any |= pending[i] != 0;
+        }
+        anyPending = any;
+        lastExit = LastExit.NONE;
+    }
+
+    private byte[] getPart(X86VcpuPart p) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(p.size(), 64);
+            Shim.check(X86Shim.getVcpuPart(kvm.fd(), p.ordinal(), buf), "get " + p.label() + " (vCPU " + vcpuId + ")");
+            return buf.toArray(JAVA_BYTE);
+        }
+    }
+
+    private void setPart(X86VcpuPart p, byte[] bytes, String what) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(p.size(), 64);
+            MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);
+            int rc = X86Shim.setVcpuPart(kvm.fd(), p.ordinal(), buf);
+            if (rc < 0) {
+                throw new IllegalArgumentException(what + ": " + new KvmException("set " + p.label(), -rc).getMessage());
+            }
+        }
     }
 
     @Override

@@ -12,7 +12,11 @@ import dev.axvm.vcpu.spi.ArchVm;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import dev.axvm.vcpu.spi.Doorbell;
 import dev.axvm.vcpu.spi.Teardown;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
+import dev.axvm.vcpu.x86.internal.X86Msrs;
 import dev.axvm.vcpu.x86.internal.X86Shim;
+import dev.axvm.vcpu.x86.internal.X86VmPart;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,6 +42,7 @@ public final class X86Vm implements ArchVm {
     public static final long LAPIC_BASE = 0xfee0_0000L;
 
     private static final int MAX_CPUID_ENTRIES = 256;
+    private static final int STATE_VERSION = 1;
     // What KVM supports is a property of the host and the kernel: read once per process.
     private static volatile List<CpuidEntry> supportedCpuidCache;
 
@@ -123,6 +128,11 @@ public final class X86Vm implements ArchVm {
         return vm;
     }
 
+    /** The MSRs a vCPU's saved state carries (see {@link X86Msrs#list}). */
+    int[] msrList() {
+        return X86Msrs.list(kvm.fd());
+    }
+
     @Override
     public void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
         vm.mapMemory(gpa, host, !flags.has(MappingFlags.WRITE_BIT));
@@ -131,6 +141,18 @@ public final class X86Vm implements ArchVm {
     @Override
     public void unmapRam(long gpa) {
         vm.unmapMemory(gpa);
+    }
+
+    /** KVM_MEM_LOG_DIRTY_PAGES on the RAM's memory slot. */
+    @Override
+    public void logDirtyPages(long gpa, boolean on) {
+        vm.logDirtyPages(gpa, on);
+    }
+
+    /** KVM_GET_DIRTY_LOG of the RAM's memory slot. */
+    @Override
+    public long[] dirtyPages(long gpa) {
+        return vm.dirtyPages(gpa);
     }
 
     @Override
@@ -203,6 +225,73 @@ public final class X86Vm implements ArchVm {
             r.put("LAPIC", new GuestPhysAddrRange(LAPIC_BASE, 0x1000));
         }
         return Collections.unmodifiableMap(r);
+    }
+
+    /**
+     * Encoding 1: the version byte, whether the in-kernel irqchip is on (0 or 1), then with it
+     * each {@link X86VmPart} in declaration order as a length-prefixed block of KVM's struct; last
+     * the guest clock (kvmclock) in nanoseconds. A restored clock goes on from where it was
+     * saved: the guest sees no time pass while it was frozen.
+     */
+    @Override
+    public synchronized byte[] saveState() {
+        requireOpen();
+        StateWriter w = new StateWriter(STATE_VERSION).putByte(irqchip ? 1 : 0);
+        if (irqchip) {
+            try (Arena a = Arena.ofConfined()) {
+                for (X86VmPart p : X86VmPart.values()) {
+                    MemorySegment buf = a.allocate(p.size(), 64);
+                    Shim.check(X86Shim.getVmPart(vm.fd(), p.ordinal(), buf), "get " + p.label() + " (VM " + vmId + ")");
+                    w.putBlock(buf.toArray(ValueLayout.JAVA_BYTE));
+                }
+            }
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ns = a.allocate(ValueLayout.JAVA_LONG);
+            Shim.check(X86Shim.getClock(vm.fd(), ns), "KVM_GET_CLOCK (VM " + vmId + ")");
+            w.putLong(ns.get(ValueLayout.JAVA_LONG, 0));
+        }
+        return w.toByteArray();
+    }
+
+    @Override
+    public synchronized void restoreState(byte[] state) {
+        requireOpen();
+        String what = "x86 VM " + vmId + " state";
+        StateReader r = new StateReader(what, state, STATE_VERSION);
+        int saved = r.getByte("irqchip");
+        if (saved != (irqchip ? 1 : 0)) {
+            throw r.refused(saved > 1 ? "irqchip flag " + saved + " at offset 1"
+                    : "saved " + (saved == 1 ? "with" : "without") + " the in-kernel irqchip, restored into a VM "
+                            + (irqchip ? "with" : "without") + " it");
+        }
+        byte[][] parts = new byte[X86VmPart.values().length][];
+        if (irqchip) {
+            for (X86VmPart p : X86VmPart.values()) {
+                parts[p.ordinal()] = r.getBlock(p.label(), p.size());
+            }
+        }
+        long clock = r.getLong("guest clock");
+        r.end();
+        try (Arena a = Arena.ofConfined()) {
+            for (X86VmPart p : irqchip ? X86VmPart.values() : new X86VmPart[0]) {
+                MemorySegment buf = a.allocateFrom(ValueLayout.JAVA_BYTE, parts[p.ordinal()]);
+                refusedIfFailed(X86Shim.setVmPart(vm.fd(), p.ordinal(), buf), "set " + p.label(), what);
+            }
+        }
+        refusedIfFailed(X86Shim.setClock(vm.fd(), clock), "KVM_SET_CLOCK", what);
+    }
+
+    private static void refusedIfFailed(int rc, String op, String what) {
+        if (rc < 0) {
+            throw new IllegalArgumentException(what + ": " + new KvmException(op, -rc).getMessage());
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("VM " + vmId + " is closed");
+        }
     }
 
     @Override

@@ -47,22 +47,46 @@ final class X86TestGuests implements AutoCloseable {
     }
 
     X86TestGuests(String guest, EntryMode mode, boolean irqchip) {
+        this(irqchip, guest, mode, null, null, null);
+    }
+
+    /**
+     * A VM that continues where a saved one stopped: {@code memory} is its whole RAM, and the VM's
+     * and the vCPU's saved states are restored before the vCPU is bound to the calling thread.
+     */
+    static X86TestGuests restored(boolean irqchip, byte[] memory, byte[] vmState, byte[] vcpuState) {
+        return new X86TestGuests(irqchip, null, null, memory, vmState, vcpuState);
+    }
+
+    private X86TestGuests(boolean irqchip, String guest, EntryMode mode, byte[] memory, byte[] vmState, byte[] vcpuState) {
         vm = X86Vm.create(new ArchVmConfig(1, 1, irqchip));
         try {
             MemorySegment mem = arena.allocate(RAM_SIZE, 1 << 21);
             ram = new SegmentGuestMemory(0, mem);
-            byte[] image = image(guest);
-            ram.write(LOAD_ADDRESS, image, 0, image.length);
+            byte[] image = memory != null ? memory : image(guest);
+            ram.write(memory != null ? 0 : LOAD_ADDRESS, image, 0, image.length);
             vm.mapRam(0, mem, MappingFlags.RWX);
             vcpu = vm.createVcpu(new VCpuCreateConfig(1, 0, 0));
             vcpu.setEntry(GuestPhysAddr.of(LOAD_ADDRESS));
             vcpu.setNestedRoot(HostPhysAddr.of(0));
-            vcpu.setup(new VCpuSetupConfig(mode, 0, ram, 0));
+            if (memory == null) {
+                vcpu.setup(new VCpuSetupConfig(mode, 0, ram, 0));
+            } else {
+                vm.restoreState(vmState);
+                vcpu.restoreState(vcpuState);
+            }
             vcpu.bind();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** The whole RAM, as a snapshot would write it. */
+    byte[] memory() {
+        byte[] out = new byte[(int) RAM_SIZE];
+        ram.read(0, out, 0, out.length);
+        return out;
     }
 
     static byte[] image(String name) {

@@ -24,6 +24,31 @@ public interface ArchVm extends AutoCloseable {
     void unmapRam(long gpa);
 
     /**
+     * Turns dirty-page logging on or off for the RAM mapped at exactly {@code gpa}: the
+     * hypervisor notes every page the guest writes, for {@link #dirtyPages}. Writes the host
+     * makes itself (device emulation) are not noted; the VM tracks those.
+     *
+     * @throws UnsupportedOperationException where the hypervisor cannot log (the message says why)
+     */
+    default void logDirtyPages(long gpa, boolean on) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot log dirty pages");
+    }
+
+    /**
+     * The pages of the RAM mapped at {@code gpa} the guest wrote since logging began or since
+     * the last call, which clears the log: bit {@code i % 64} of word {@code i / 64} is the
+     * region's page {@code i} (4 KiB pages). It may hold more: KVM maps a page writable when the
+     * guest first touches it after logging began (or after the last read) and logs it then, read
+     * or written. A snapshot that copies the pages logged misses nothing.
+     *
+     * @throws IllegalStateException when logging is off for that RAM
+     * @throws UnsupportedOperationException where the hypervisor cannot log
+     */
+    default long[] dirtyPages(long gpa) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot log dirty pages");
+    }
+
+    /**
      * The architectural id the guest sees for vCPU {@code vcpuId} (x86 APIC id, Arm MPIDR, RISC-V
      * hart id): what {@link dev.axvm.vcpu.VCpuCreateConfig#archId()} should be, and what a guest's
      * CpuUp names.
@@ -80,6 +105,30 @@ public interface ArchVm extends AutoCloseable {
      */
     default PlatformFacts platformFacts() {
         return new PlatformFacts.None();
+    }
+
+    /**
+     * The VM-wide state the hypervisor holds outside the vCPUs and guest memory (in-kernel
+     * interrupt controllers and timers, the guest clock), in the backend's own versioned encoding,
+     * for a snapshot. Call it with every vCPU paused.
+     *
+     * @throws UnsupportedOperationException where the backend cannot save it (the message says why)
+     */
+    default byte[] saveState() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot save a VM's state yet");
+    }
+
+    /**
+     * Puts the VM into a state {@link #saveState} gave on a VM of the same configuration, after
+     * its vCPUs are created and before any runs. The bytes come from a file: checked as
+     * {@link dev.axvm.vcpu.AxArchVCpu#restoreState} checks a vCPU's.
+     *
+     * @throws IllegalArgumentException naming the part and the byte offset when the state is
+     *     malformed or the hypervisor refuses it
+     * @throws UnsupportedOperationException where the backend cannot restore it
+     */
+    default void restoreState(byte[] state) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a VM's state yet");
     }
 
     /** Releases every host resource of the VM. */

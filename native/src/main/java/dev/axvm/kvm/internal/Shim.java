@@ -32,6 +32,7 @@ public final class Shim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CREATE_VCPU = Downcalls.of("axvm_vm_create_vcpu", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IRQ_LINE = Downcalls.of("axvm_vm_irq_line", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle DIRTY_LOG = Downcalls.of("axvm_vm_dirty_log", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle IOEVENTFD = Downcalls.of("axvm_vm_ioeventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle EVENTFD_CREATE = Downcalls.of("axvm_eventfd_create", FunctionDescriptor.of(JAVA_INT));
@@ -171,6 +172,14 @@ public final class Shim {
     public static int irqLine(int vm, int irq, int level) {
         try {
             return (int) IRQ_LINE.invokeExact(vm, irq, level);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int dirtyLog(int vm, int slot, MemorySegment bitmap) {
+        try {
+            return (int) DIRTY_LOG.invokeExact(vm, slot, bitmap);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -40,6 +40,25 @@ public final class X86Shim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle SIGNAL_MSI = Downcalls.of("axvm_x86_signal_msi", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
 
+    private static final MethodHandle MSR_INDEX_LIST = Downcalls.of("axvm_x86_msr_index_list",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GET_MSRS = Downcalls.of("axvm_x86_get_msrs",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle SET_MSRS = Downcalls.of("axvm_x86_set_msrs",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle VCPU_PART_SIZE = Downcalls.of("axvm_x86_vcpu_part_size", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GET_VCPU_PART = Downcalls.of("axvm_x86_get_vcpu_part",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SET_VCPU_PART = Downcalls.of("axvm_x86_set_vcpu_part",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle VM_PART_SIZE = Downcalls.of("axvm_x86_vm_part_size", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle GET_VM_PART = Downcalls.of("axvm_x86_get_vm_part",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SET_VM_PART = Downcalls.of("axvm_x86_set_vm_part",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle GET_CLOCK = Downcalls.of("axvm_x86_get_clock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SET_CLOCK = Downcalls.of("axvm_x86_set_clock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+
     private X86Shim() {}
 
     public static int getRegs(int vcpu, MemorySegment words) {
@@ -157,6 +176,94 @@ public final class X86Shim {
     public static int signalMsi(int vm, long address, int data) {
         try {
             return (int) SIGNAL_MSI.invokeExact(vm, address, data);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int msrIndexList(int kvm, MemorySegment indices, int max) {
+        try {
+            return (int) MSR_INDEX_LIST.invokeExact(kvm, indices, max);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int getMsrs(int vcpu, MemorySegment indices, MemorySegment values, int n) {
+        try {
+            return (int) GET_MSRS.invokeExact(vcpu, indices, values, n);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int setMsrs(int vcpu, MemorySegment indices, MemorySegment values, int n) {
+        try {
+            return (int) SET_MSRS.invokeExact(vcpu, indices, values, n);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int vcpuPartSize(int part) {
+        try {
+            return (int) VCPU_PART_SIZE.invokeExact(part);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int getVcpuPart(int vcpu, int part, MemorySegment buf) {
+        try {
+            return (int) GET_VCPU_PART.invokeExact(vcpu, part, buf);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int setVcpuPart(int vcpu, int part, MemorySegment buf) {
+        try {
+            return (int) SET_VCPU_PART.invokeExact(vcpu, part, buf);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int vmPartSize(int part) {
+        try {
+            return (int) VM_PART_SIZE.invokeExact(part);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int getVmPart(int vm, int part, MemorySegment buf) {
+        try {
+            return (int) GET_VM_PART.invokeExact(vm, part, buf);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int setVmPart(int vm, int part, MemorySegment buf) {
+        try {
+            return (int) SET_VM_PART.invokeExact(vm, part, buf);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int getClock(int vm, MemorySegment ns) {
+        try {
+            return (int) GET_CLOCK.invokeExact(vm, ns);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int setClock(int vm, long ns) {
+        try {
+            return (int) SET_CLOCK.invokeExact(vm, ns);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
