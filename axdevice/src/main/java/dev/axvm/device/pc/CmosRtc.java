@@ -5,6 +5,7 @@ import dev.axvm.addrspace.PortRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.PortDevice;
+import dev.axvm.device.StatefulDevice;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * the 128-byte bank are plain NVRAM. No alarms and no periodic interrupt: Linux keeps time with
  * kvmclock and reads the RTC once at boot.
  */
-public final class CmosRtc implements PortDevice {
+public final class CmosRtc implements PortDevice, StatefulDevice {
     /** The index port (the data port follows). */
     public static final int INDEX_PORT = 0x70;
 
@@ -42,6 +43,10 @@ public final class CmosRtc implements PortDevice {
     private static final int STATUS_A_DIVIDER = 0x26; // 32.768 kHz time base, 1024 Hz rate; UIP clear
     private static final int STATUS_D_VALID = 0x80;   // the battery is good
     private static final int PM = 0x80;
+    private static final int STATE_VERSION = 1;
+    private static final int STATE_SIZE = 1 + 1 + 8 + 4 + 128;
+    // Farther than any date the registers can set (century 255 in binary mode is the year 25,755).
+    private static final long MAX_OFFSET_SECONDS = 30_000L * 366 * 86_400;
 
     private final PortRange range = new PortRange(INDEX_PORT, 2);
     private final Clock clock;
@@ -158,6 +163,60 @@ public final class CmosRtc implements PortDevice {
         }
         int twelve = decode(v & ~PM) % 12;
         return (v & PM) != 0 ? twelve + 12 : twelve;
+    }
+
+    /**
+     * Encoding 1: the version byte, the index register, the guest's offset from the host's clock
+     * (seconds as 8 bytes and nanoseconds as 4, little-endian), then the 128 bytes of NVRAM. The
+     * offset, not the time, is saved: a restored RTC goes on reading the host's time plus the
+     * guest's own offset, as a battery-backed clock would have kept running.
+     */
+    @Override
+    public synchronized byte[] saveState() {
+        byte[] out = new byte[STATE_SIZE];
+        out[0] = STATE_VERSION;
+        out[1] = (byte) index;
+        putLe(out, 2, offset.getSeconds(), 8);
+        putLe(out, 10, offset.getNano(), 4);
+        System.arraycopy(nvram, 0, out, 14, nvram.length);
+        return out;
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        if (state.length != STATE_SIZE || state[0] != STATE_VERSION) {
+            throw new IllegalArgumentException("CMOS RTC state: " + (state.length != STATE_SIZE
+                    ? state.length + " bytes, not " + STATE_SIZE : "encoding version " + (state[0] & 0xff) + " (this reads 1)"));
+        }
+        int i = state[1] & 0xff;
+        if (i > 0x7f) {
+            throw new IllegalArgumentException("CMOS RTC state: index 0x" + Integer.toHexString(i) + " (offset 1) is beyond its 128 registers");
+        }
+        long seconds = getLe(state, 2, 8);
+        long nanos = getLe(state, 10, 4);
+        if (Math.abs(seconds) > MAX_OFFSET_SECONDS || nanos < 0 || nanos > 999_999_999) {
+            throw new IllegalArgumentException("CMOS RTC state: clock offset " + seconds + " s + " + nanos
+                    + " ns (offset 2) is not one the guest could have set");
+        }
+        synchronized (this) {
+            index = i;
+            offset = Duration.ofSeconds(seconds, nanos);
+            System.arraycopy(state, 14, nvram, 0, nvram.length);
+        }
+    }
+
+    private static void putLe(byte[] b, int at, long v, int bytes) {
+        for (int k = 0; k < bytes; k++) {
+            b[at + k] = (byte) (v >>> (8 * k));
+        }
+    }
+
+    private static long getLe(byte[] b, int at, int bytes) {
+        long v = 0;
+        for (int k = 0; k < bytes; k++) {
+            v |= (b[at + k] & 0xffL) << (8 * k);
+        }
+        return bytes == 8 ? v : v & 0xffff_ffffL;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.InterruptLine;
 import dev.axvm.device.PortDevice;
+import dev.axvm.device.StatefulDevice;
 import dev.axvm.device.VmControl;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * reads cannot grow it); while keyboard interrupts are enabled in the command byte, each byte
  * ready raises IRQ 1 (edge).
  */
-public final class I8042 {
+public final class I8042 implements StatefulDevice {
     /** The data port. */
     public static final int DATA_PORT = 0x60;
     /** The command (write) and status (read) port. */
@@ -38,6 +39,9 @@ public final class I8042 {
     static final int COMMAND_BYTE_AUX_DISABLED = 1 << 5;
     static final int COMMAND_BYTE_XLATE = 1 << 6;
     private static final int OUTPUT_CAPACITY = 16;
+    private static final int STATE_VERSION = 1;
+    private static final int STATE_FIXED = 7;
+    private static final int STATUS_KEPT = STATUS_SYSTEM | STATUS_COMMAND | STATUS_UNLOCKED;
 
     private final VmControl control;
     private final InterruptLine irq;
@@ -158,6 +162,66 @@ public final class I8042 {
     private void signal() {
         if ((commandByte & COMMAND_BYTE_KBD_INT) != 0) {
             irq.raise();
+        }
+    }
+
+    /**
+     * Encoding 1: the version byte, the command byte, the status bits the controller keeps, the
+     * pending controller command (0, 0x60 or 0xd1), whether the keyboard waits for a parameter
+     * (0 or 1), the byte a read of an empty buffer repeats, the output buffer's length, then its
+     * bytes oldest first. The interrupt line is not
+     * driven on a restore: a pending edge is the interrupt controller's state, saved with it.
+     */
+    @Override
+    public synchronized byte[] saveState() {
+        byte[] out = new byte[STATE_FIXED + count];
+        out[0] = STATE_VERSION;
+        out[1] = (byte) commandByte;
+        out[2] = (byte) status;
+        out[3] = (byte) pendingCommand;
+        out[4] = (byte) (keyboardWantsParameter ? 1 : 0);
+        out[5] = output[(head + OUTPUT_CAPACITY - 1) % OUTPUT_CAPACITY];
+        out[6] = (byte) count;
+        for (int i = 0; i < count; i++) {
+            out[STATE_FIXED + i] = output[(head + i) % OUTPUT_CAPACITY];
+        }
+        return out;
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        if (state.length < STATE_FIXED || state[0] != STATE_VERSION) {
+            throw new IllegalArgumentException("i8042 state: " + (state.length < STATE_FIXED ? state.length
+                    + " bytes, fewer than " + STATE_FIXED : "encoding version " + (state[0] & 0xff) + " (this reads 1)"));
+        }
+        int command = state[1] & 0xff;
+        int st = state[2] & 0xff;
+        int pending = state[3] & 0xff;
+        int wants = state[4] & 0xff;
+        int n = state[6] & 0xff;
+        String bad = command > 0x7f ? "command byte 0x" + Integer.toHexString(command) + " (offset 1) has bit 7, which is never kept"
+                : (st & ~STATUS_KEPT) != 0 ? "status 0x" + Integer.toHexString(st) + " (offset 2) has bits the controller derives"
+                : pending != 0 && pending != 0x60 && pending != 0xd1 ? "pending command 0x" + Integer.toHexString(pending)
+                        + " (offset 3) takes no parameter"
+                : wants > 1 ? "keyboard parameter flag " + wants + " (offset 4)"
+                : n > OUTPUT_CAPACITY || state.length != STATE_FIXED + n ? "output buffer of " + n + " bytes (offset 6) in "
+                        + state.length + " bytes of state; it holds at most " + OUTPUT_CAPACITY
+                : n == OUTPUT_CAPACITY && state[5] != state[STATE_FIXED + n - 1] ? "repeated byte (offset 5) is not the newest of a full"
+                        + " buffer, which it always is"
+                : null;
+        if (bad != null) {
+            throw new IllegalArgumentException("i8042 state: " + bad);
+        }
+        synchronized (this) {
+            commandByte = command;
+            status = st;
+            pendingCommand = pending;
+            keyboardWantsParameter = wants == 1;
+            java.util.Arrays.fill(output, (byte) 0);
+            output[OUTPUT_CAPACITY - 1] = state[5]; // what a read repeats once the n bytes are gone, unless they fill it
+            System.arraycopy(state, STATE_FIXED, output, 0, n);
+            head = 0;
+            count = n;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.InterruptLine;
 import dev.axvm.device.MmioDevice;
+import dev.axvm.device.StatefulDevice;
 import dev.axvm.device.internal.ByteFifo;
 import java.util.Objects;
 
@@ -58,7 +59,7 @@ import java.util.Objects;
  * accessors, early consoles 8-bit); an offset that is not 4-byte aligned reads 0 and writes
  * nothing. Thread-safe, as {@link Uart16550}.
  */
-public final class Pl011 implements MmioDevice {
+public final class Pl011 implements MmioDevice, StatefulDevice {
     /** Where QEMU's aarch64 {@code virt} machine and our aarch64 VMs put the PL011. */
     public static final long DEFAULT_BASE = 0x0900_0000L;
     /** SPI 1 as a GIC interrupt id (32 + 1). */
@@ -173,6 +174,8 @@ public final class Pl011 implements MmioDevice {
     private static final int[] ID = {0x11, 0x10, 0x14, 0x00, 0x0D, 0xF0, 0x05, 0xB1};
     private static final int[] RX_TRIGGER_LEVELS = {2, 4, 8, 12, 14};
     private static final int CONNECTED = FR_CTS | FR_DSR | FR_DCD;
+    private static final int STATE_VERSION = 1;
+    private static final int STATE_FIXED = 18;
 
     private final String name;
     private final GuestPhysAddrRange range;
@@ -375,15 +378,18 @@ public final class Pl011 implements MmioDevice {
         return -1;
     }
 
+    /** The modem status lines the guest sees under control register {@code cr}: its own outputs in loopback. */
+    private static int linesFor(int cr) {
+        if ((cr & CR_LBE) == 0) {
+            return CONNECTED;
+        }
+        return ((cr & CR_RTS) != 0 ? FR_CTS : 0) | ((cr & CR_DTR) != 0 ? FR_DSR : 0)
+                | ((cr & CR_OUT1) != 0 ? FR_DCD : 0) | ((cr & CR_OUT2) != 0 ? FR_RI : 0);
+    }
+
     private void writeCr(int value) {
         cr = value & CR_WRITABLE;
-        int lines;
-        if (loopback()) {
-            lines = ((cr & CR_RTS) != 0 ? FR_CTS : 0) | ((cr & CR_DTR) != 0 ? FR_DSR : 0)
-                    | ((cr & CR_OUT1) != 0 ? FR_DCD : 0) | ((cr & CR_OUT2) != 0 ? FR_RI : 0);
-        } else {
-            lines = CONNECTED;
-        }
+        int lines = linesFor(cr);
         int changed = lines ^ modemLines;
         if ((changed & FR_CTS) != 0) {
             latched |= INT_CTS;
@@ -447,6 +453,78 @@ public final class Pl011 implements MmioDevice {
             pullInput();
             updateInterrupt();
         }
+    }
+
+    /**
+     * Encoding 1: the version byte; RSR, ILPR, IBRD (2 bytes), FBRD, LCR_H, CR (2 bytes), IFLS,
+     * IMSC (2 bytes), the latched interrupt bits (2 bytes), DMACR and the modem lines (2 bytes,
+     * which must be what CR gives), little-endian; the receive FIFO's length, then its bytes oldest first.
+     */
+    @Override
+    public byte[] saveState() {
+        synchronized (lock) {
+            byte[] fifo = rx.toArray();
+            int[] fixed = {STATE_VERSION, rsr, ilpr, ibrd, ibrd >>> 8, fbrd, lcrH, cr, cr >>> 8, ifls, imsc, imsc >>> 8,
+                latched, latched >>> 8, dmacr, modemLines, modemLines >>> 8, fifo.length};
+            byte[] out = new byte[STATE_FIXED + fifo.length];
+            for (int i = 0; i < STATE_FIXED; i++) {
+                out[i] = (byte) fixed[i];
+            }
+            System.arraycopy(fifo, 0, out, STATE_FIXED, fifo.length);
+            return out;
+        }
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        if (state.length < STATE_FIXED || state[0] != STATE_VERSION) {
+            throw refused(state.length < STATE_FIXED ? state.length + " bytes, fewer than " + STATE_FIXED
+                    : "encoding version " + (state[0] & 0xff) + " (this reads 1)");
+        }
+        int crValue = u16(state, 7);
+        int count = state[17] & 0xff;
+        String bad = (state[1] & ~RSR_OE) != 0 ? "RSR 0x" + Integer.toHexString(state[1] & 0xff) + " (offset 1)"
+                : (state[5] & ~0x3F) != 0 ? "FBRD 0x" + Integer.toHexString(state[5] & 0xff) + " (offset 5)"
+                : (crValue & ~CR_WRITABLE) != 0 ? "CR 0x" + Integer.toHexString(crValue) + " (offset 7)"
+                : (state[9] & ~0x3F) != 0 ? "IFLS 0x" + Integer.toHexString(state[9] & 0xff) + " (offset 9)"
+                : (u16(state, 10) & ~INT_ALL) != 0 ? "IMSC 0x" + Integer.toHexString(u16(state, 10)) + " (offset 10)"
+                : (u16(state, 12) & ~INT_ALL) != 0 ? "interrupt bits 0x" + Integer.toHexString(u16(state, 12)) + " (offset 12)"
+                : (state[14] & ~0x7) != 0 ? "DMACR 0x" + Integer.toHexString(state[14] & 0xff) + " (offset 14)"
+                : u16(state, 15) != linesFor(crValue) ? "modem lines 0x" + Integer.toHexString(u16(state, 15))
+                        + " (offset 15) that CR 0x" + Integer.toHexString(crValue) + " does not give"
+                : count > FIFO_DEPTH || state.length != STATE_FIXED + count ? "receive FIFO of " + count + " bytes (offset 17) in "
+                        + state.length + " bytes of state"
+                : null;
+        if (bad != null) {
+            throw refused(bad + " is not a state this UART can be in");
+        }
+        synchronized (lock) {
+            rsr = state[1] & 0xff;
+            ilpr = state[2] & 0xff;
+            ibrd = u16(state, 3);
+            fbrd = state[5] & 0xff;
+            lcrH = state[6] & 0xff;
+            cr = crValue;
+            ifls = state[9] & 0xff;
+            imsc = u16(state, 10);
+            latched = u16(state, 12);
+            dmacr = state[14] & 0xff;
+            modemLines = linesFor(crValue);
+            rx.clear();
+            for (int i = 0; i < count; i++) {
+                rx.push(state[STATE_FIXED + i] & 0xff);
+            }
+            pullInput();
+            updateInterrupt();
+        }
+    }
+
+    private IllegalArgumentException refused(String why) {
+        return new IllegalArgumentException("PL011 '" + name + "' state: " + why);
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
     }
 
     /** The interrupt line this UART drives. */
