@@ -7,6 +7,9 @@ import dev.axvm.device.DeviceAccessException;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.InterruptSink;
 import dev.axvm.device.MmioDevice;
+import dev.axvm.device.StatefulDevice;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -71,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * that changes an output while another is delivering leaves its change to that thread, which
  * delivers until nothing is left, so the target always ends at the current levels.
  */
-public final class Plic implements MmioDevice, InterruptSink {
+public final class Plic implements MmioDevice, InterruptSink, StatefulDevice {
     /** Where QEMU's riscv {@code virt} machine puts the PLIC. */
     public static final long VIRT_BASE = 0x0c00_0000L;
     /** The {@code virt} machine's PLIC window: the context registers of 512 harts with two contexts each. */
@@ -105,6 +108,7 @@ public final class Plic implements MmioDevice, InterruptSink {
     private static final Logger LOG = LoggerFactory.getLogger(Plic.class);
     private static final int PENDING_END = PENDING_BASE + MAX_SOURCES / 8;
     private static final int ENABLE_END = ENABLE_BASE + MAX_CONTEXTS * ENABLE_STRIDE;
+    private static final int STATE_VERSION = 1;
 
     private final String name;
     private final GuestPhysAddrRange range;
@@ -280,6 +284,103 @@ public final class Plic implements MmioDevice, InterruptSink {
         if (deliver) {
             deliverOutputs();
         }
+    }
+
+    /**
+     * Encoding 1, little-endian: the version byte; the number of sources and of contexts (2 bytes
+     * each), which must be this PLIC's; each source's priority (1 byte each, source 0 included);
+     * the input lines, then the claimed sources (one 32-bit word per 32 sources each); each
+     * context's enable words; each context's threshold (1 byte each). What is pending and each
+     * context's output follow from these; a restore hands the outputs to the target.
+     */
+    @Override
+    public byte[] saveState() {
+        synchronized (lock) {
+            ByteBuffer b = ByteBuffer.allocate(stateSize()).order(ByteOrder.LITTLE_ENDIAN);
+            b.put((byte) STATE_VERSION).putShort((short) sources).putShort((short) contexts);
+            for (int p : priority) {
+                b.put((byte) p);
+            }
+            Arrays.stream(lines).forEach(b::putInt);
+            Arrays.stream(claimed).forEach(b::putInt);
+            Arrays.stream(enable).forEach(b::putInt);
+            for (int t : threshold) {
+                b.put((byte) t);
+            }
+            return b.array();
+        }
+    }
+
+    private int stateSize() {
+        return 5 + sources + 4 * words * (2 + contexts) + contexts;
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        if (state.length != stateSize() || state[0] != STATE_VERSION) {
+            throw refused(state.length != stateSize() ? state.length + " bytes; this PLIC's state has " + stateSize()
+                    : "encoding version " + (state[0] & 0xff) + " (this reads 1)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
+        b.get();
+        int savedSources = b.getShort() & 0xffff;
+        int savedContexts = b.getShort() & 0xffff;
+        if (savedSources != sources || savedContexts != contexts) {
+            throw refused("saved with " + savedSources + " sources and " + savedContexts + " contexts (offset 1); this PLIC has "
+                    + sources + " and " + contexts);
+        }
+        int[] p = new int[sources];
+        for (int i = 0; i < sources; i++) {
+            p[i] = b.get() & 0xff;
+            if (p[i] > MAX_PRIORITY || (i == 0 && p[i] != 0)) {
+                throw refused("source " + i + " priority " + p[i] + " (offset " + (b.position() - 1) + ")");
+            }
+        }
+        int[] l = words(b, words, "input lines");
+        int[] c = words(b, words, "claimed sources");
+        int[] e = words(b, contexts * words, "enable bits");
+        int[] t = new int[contexts];
+        for (int i = 0; i < contexts; i++) {
+            t[i] = b.get() & 0xff;
+            if (t[i] > MAX_PRIORITY) {
+                throw refused("context " + i + " threshold " + t[i] + " (offset " + (b.position() - 1) + ")");
+            }
+        }
+        boolean deliver;
+        synchronized (lock) {
+            System.arraycopy(p, 0, priority, 0, sources);
+            System.arraycopy(l, 0, lines, 0, words);
+            System.arraycopy(c, 0, claimed, 0, words);
+            System.arraycopy(e, 0, enable, 0, e.length);
+            System.arraycopy(t, 0, threshold, 0, contexts);
+            for (int w = 0; w < words; w++) {
+                pending[w] = lines[w] & ~claimed[w];
+            }
+            for (int ctx = 0; ctx < contexts; ctx++) {
+                refresh(ctx);
+            }
+            deliver = takeDelivery();
+        }
+        if (deliver) {
+            deliverOutputs();
+        }
+    }
+
+    /** {@code n} words of source bits, each checked against the sources that exist. */
+    private int[] words(ByteBuffer b, int n, String what) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int at = b.position();
+            out[i] = b.getInt();
+            if ((out[i] & ~validBits[i % words]) != 0) {
+                throw refused(what + " word 0x" + Integer.toHexString(out[i]) + " (offset " + at + ") names sources this PLIC lacks");
+            }
+        }
+        return out;
+    }
+
+    private IllegalArgumentException refused(String why) {
+        return new IllegalArgumentException("PLIC '" + name + "' state: " + why);
     }
 
     /** Returns every register to 0 and releases every claim; the lines keep their levels, so high lines are pending again. */
