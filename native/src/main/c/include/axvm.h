@@ -120,6 +120,8 @@ AXVM_API int axvm_vcpu_run(int vcpu, void *run, uint64_t *exit);
 AXVM_API int axvm_map_anonymous(size_t size, void **out);
 AXVM_API int axvm_unmap(void *addr, size_t size);
 AXVM_API int axvm_discard(void *addr, size_t size);
+AXVM_API int axvm_map_file_private(void *addr, size_t size, const char *path, uint64_t offset);
+AXVM_API int axvm_remap_anonymous(void *addr, size_t size);
 
 /* common/host.c */
 AXVM_API int axvm_current_cpu(void);

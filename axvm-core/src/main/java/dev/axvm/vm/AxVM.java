@@ -17,6 +17,8 @@ import dev.axvm.vm.fdt.Fdt;
 import dev.axvm.vm.internal.VcpuSlot;
 import dev.axvm.vm.internal.VmAssembly;
 import dev.axvm.vm.internal.VmLifecycle;
+import dev.axvm.vm.internal.VmSnapshot;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -71,12 +73,28 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         this.hal = b.hal;
         this.config = b.config;
         this.id = (int) config.base().id();
-        this.parts = new VmAssembly<>(hal, config, b.backend, b.memoryImages, b.extraDevices, b.consoleOut, b.consoleIn,
-                new Control(), (vcpuId, what) -> requestStop(
-                        new StopCause(StopCause.Kind.UNHANDLED_ACCESS, 1, "vCPU " + vcpuId + ": " + what)));
-        this.slots = parts.slots();
-        this.lifecycle = new VmLifecycle(id, config.base().name(), slots, new Machine(), hal::monotonicNanos,
-                b.quiesce.toNanos());
+        try (VmSnapshot.Restore restore = b.snapshot == null ? null : VmSnapshot.Restore.open(b.snapshot, config, b.restoreMemory == RestoreMemory.LAZY)) {
+            this.parts = new VmAssembly<>(hal, config, b.backend, b.memoryImages, b.extraDevices, b.consoleOut, b.consoleIn,
+                    new Control(), (vcpuId, what) -> requestStop(
+                            new StopCause(StopCause.Kind.UNHANDLED_ACCESS, 1, "vCPU " + vcpuId + ": " + what)), restore);
+            this.slots = parts.slots();
+            this.lifecycle = new VmLifecycle(id, config.base().name(), slots, new Machine(), hal::monotonicNanos,
+                    b.quiesce.toNanos());
+            if (restore != null) {
+                restoreRunState(restore);
+            }
+        }
+    }
+
+    private void restoreRunState(VmSnapshot.Restore restore) {
+        try {
+            lifecycle.restoreSuspended(restore.runState());
+        } catch (RuntimeException e) {
+            Teardown teardown = new Teardown();
+            parts.release(teardown);
+            teardown.failures().forEach(e::addSuppressed);
+            throw e instanceof IllegalArgumentException ? restore.refused("run-state", e.getMessage()) : e;
+        }
     }
 
     /** Starts building a VM from {@code config} on {@code hal}. */
@@ -228,6 +246,39 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
      */
     public Transition pause() {
         return lifecycle.pause();
+    }
+
+    /**
+     * Writes the paused VM to {@code file}: its config, run state, every device's state, the
+     * hypervisor's VM and vCPU state, and guest memory (zero pages left out), in a versioned format
+     * with a checksum per section; {@link AxVMBuilder#restoreFrom} builds it again, here or in
+     * another process. The file appears complete or not at all. A resume or reboot asked meanwhile
+     * waits for it; the VM stays paused.
+     *
+     * @return how many 4 KiB pages of guest memory were written
+     * @throws IllegalStateException when the VM is not {@link VmStatus#SUSPENDED}
+     * @throws SnapshotException naming a device that has no snapshot state yet, or what could not
+     *     be written
+     * @throws UnsupportedOperationException when this architecture's backend cannot save its state
+     *     yet (the message says which)
+     */
+    public long snapshot(Path file) {
+        lifecycle.beginSnapshot();
+        try {
+            return VmSnapshot.write(file, parts, lifecycle);
+        } finally {
+            lifecycle.endSnapshot();
+        }
+    }
+
+    /**
+     * The config the snapshot in {@code file} was taken of, as TOML: what {@link AxVMBuilder#restoreFrom}
+     * needs when the original file is not at hand ({@code dev.axvm.config.AxVMConfigs.parse} reads it).
+     *
+     * @throws SnapshotException when the file is not a readable snapshot (one line naming it and why)
+     */
+    public static String snapshotConfig(Path file) {
+        return VmSnapshot.configOf(file);
     }
 
     /** Suspended → Running (or cancels a pause queued during a reboot). */

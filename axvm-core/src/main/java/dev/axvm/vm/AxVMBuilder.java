@@ -6,6 +6,7 @@ import dev.axvm.device.BaseDeviceOps;
 import dev.axvm.device.uart.SerialSink;
 import dev.axvm.device.uart.SerialSource;
 import dev.axvm.vcpu.spi.ArchBackend;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,8 @@ public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
     SerialSink consoleOut = SerialSink.DISCARD;
     SerialSource consoleIn = SerialSource.none();
     Duration quiesce = Duration.ofSeconds(10);
+    Path snapshot;
+    RestoreMemory restoreMemory = RestoreMemory.LAZY;
 
     AxVMBuilder(AxVMConfig config, H hal) {
         this.config = Objects.requireNonNull(config, "config");
@@ -79,10 +82,32 @@ public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
     }
 
     /**
-     * Builds the VM: status {@link VmStatus#LOADED}.
+     * Builds the VM from the snapshot in {@code file} ({@link AxVM#snapshot}) instead of booting it
+     * from its images: its memory (mapped lazily where the HAL can: {@link RestoreMemory#LAZY}),
+     * vCPUs, devices and run state as they were, status
+     * {@link VmStatus#SUSPENDED} until {@link AxVM#resume}. The config must be the one the snapshot
+     * was taken of, and this library the version that wrote it; images are only read again when
+     * the guest reboots.
+     */
+    public AxVMBuilder<H, P> restoreFrom(Path file) {
+        return restoreFrom(file, RestoreMemory.LAZY);
+    }
+
+    /** {@link #restoreFrom(Path)}, with guest memory brought back as {@code memory} says. */
+    public AxVMBuilder<H, P> restoreFrom(Path file, RestoreMemory memory) {
+        this.snapshot = Objects.requireNonNull(file, "file");
+        this.restoreMemory = Objects.requireNonNull(memory, "memory");
+        return this;
+    }
+
+    /**
+     * Builds the VM: status {@link VmStatus#LOADED}, or {@link VmStatus#SUSPENDED} when restored
+     * ({@link #restoreFrom}).
      *
      * @throws VmBuildException (or {@link ImageLoadException}) with one line naming what cannot be
      *     built and why; nothing is left allocated
+     * @throws SnapshotException when the snapshot to restore is refused (one line naming the file,
+     *     the section and why); nothing is left allocated
      */
     public AxVM<H, P> build() {
         return new AxVM<>(this);

@@ -3,6 +3,7 @@ package dev.axvm.vm;
 import dev.axvm.addrspace.HostPhysAddr;
 import dev.axvm.addrspace.HostVirtAddr;
 import dev.axvm.addrspace.PagingHandler;
+import java.nio.file.Path;
 
 /**
  * Every host service a VM needs (AxVisor's {@code AxVMHal}), injected: frames for nested page
@@ -26,6 +27,20 @@ public interface AxVMHal<P extends PagingHandler> {
 
     /** Returns a block from {@link #allocGuestRam}. */
     void freeGuestRam(GuestRamBlock block);
+
+    /**
+     * Makes {@code block} (from {@link #allocGuestRam}) show {@code file}'s bytes from {@code offset}
+     * (page-aligned) on, copy-on-write: the guest's pages come from the file as they are first
+     * touched, and its writes stay with the block (MAP_PRIVATE). This is how a VM restores its
+     * memory from a snapshot lazily; {@link #freeGuestRam} must still return the block, as zeroed
+     * memory, afterwards. The file must keep its bytes while the block maps them.
+     *
+     * @return false when this host cannot map files into guest RAM (the default): the VM then copies
+     *     the bytes in
+     */
+    default boolean mapGuestRamFromFile(GuestRamBlock block, Path file, long offset) {
+        return false;
+    }
 
     /** The host-physical address of a host-virtual one (equal for a user-space host). */
     HostPhysAddr virtToPhys(HostVirtAddr vaddr);

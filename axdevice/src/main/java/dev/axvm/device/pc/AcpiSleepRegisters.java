@@ -5,6 +5,7 @@ import dev.axvm.addrspace.PortRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.PortDevice;
+import dev.axvm.device.StatelessDevice;
 import dev.axvm.device.VmControl;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ import java.util.Objects;
  * {@code \_S5} package gives) powers the VM off; other sleep types are not offered by the DSDT and
  * are ignored. The status register reads as zero (no wake event pending).
  */
-public final class AcpiSleepRegisters implements PortDevice {
+public final class AcpiSleepRegisters implements PortDevice, StatelessDevice {
     /** The sleep type the DSDT declares for S5 (soft off). */
     public static final int SLP_TYP_S5 = 5;
     /** SLP_EN: enter the sleep state written in SLP_TYPx. */

@@ -225,8 +225,12 @@ public final class I8042 implements StatefulDevice {
         }
     }
 
-    /** One of the controller's two ports. */
-    private final class Port implements PortDevice {
+    /**
+     * One of the controller's two ports. Each carries the whole controller's state, so that a VM
+     * that snapshots its devices one by one saves the controller with either; restoring it twice
+     * is restoring it once.
+     */
+    private final class Port implements PortDevice, StatefulDevice {
         private final PortRange range;
         private final String name;
 
@@ -263,6 +267,16 @@ public final class I8042 implements StatefulDevice {
             } else {
                 writeCommand((int) value & 0xff);
             }
+        }
+
+        @Override
+        public byte[] saveState() {
+            return I8042.this.saveState();
+        }
+
+        @Override
+        public void restoreState(byte[] state) {
+            I8042.this.restoreState(state);
         }
 
         @Override

@@ -5,13 +5,14 @@ import dev.axvm.addrspace.PortRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.PortDevice;
+import dev.axvm.device.StatelessDevice;
 
 /**
  * Port 0x80, where firmware writes POST codes and Linux's {@code outb_p} writes to delay: writes
  * are dropped without a log line (a guest may write here thousands of times), reads give all-ones
  * as an empty ISA bus does.
  */
-public final class PostCodePort implements PortDevice {
+public final class PostCodePort implements PortDevice, StatelessDevice {
     /** The POST code port. */
     public static final int PORT = 0x80;
 

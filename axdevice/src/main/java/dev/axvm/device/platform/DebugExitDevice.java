@@ -5,6 +5,7 @@ import dev.axvm.addrspace.PortRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.PortDevice;
+import dev.axvm.device.StatelessDevice;
 import dev.axvm.device.VmControl;
 import java.util.Objects;
 
@@ -18,7 +19,7 @@ import java.util.Objects;
  * <p>The device owns {@link #DEFAULT_PORTS} ports by default so that a 32-bit {@code out} at the
  * base lies inside it.
  */
-public final class DebugExitDevice implements PortDevice {
+public final class DebugExitDevice implements PortDevice, StatelessDevice {
     /** QEMU's default {@code iobase}. */
     public static final int DEFAULT_PORT = 0x501;
     /** Ports owned by default. */

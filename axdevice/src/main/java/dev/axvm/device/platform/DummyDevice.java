@@ -5,6 +5,7 @@ import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.MmioDevice;
+import dev.axvm.device.StatelessDevice;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Objects;
  * as zero at every width and ignores writes — a placeholder that keeps a guest's probe of a
  * device we do not emulate from being an unmapped access.
  */
-public final class DummyDevice implements MmioDevice {
+public final class DummyDevice implements MmioDevice, StatelessDevice {
     private final String name;
     private final GuestPhysAddrRange range;
 

@@ -5,6 +5,7 @@ import dev.axvm.addrspace.PortRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.PortDevice;
+import dev.axvm.device.StatelessDevice;
 import dev.axvm.device.VmControl;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * lies inside it; the value is compared after truncation to the access width, so a byte write
  * never matches.
  */
-public final class PowerOffDevice implements PortDevice {
+public final class PowerOffDevice implements PortDevice, StatelessDevice {
     /** The PM1a control port. */
     public static final int DEFAULT_PORT = 0x604;
     /** SLP_EN (bit 13) with SLP_TYP 0: enter S5. */

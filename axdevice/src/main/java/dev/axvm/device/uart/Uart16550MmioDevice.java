@@ -5,6 +5,7 @@ import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.MmioDevice;
+import dev.axvm.device.StatefulDevice;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,7 @@ import java.util.Objects;
  * access at an offset between registers (shift &gt; 0) or past the last register inside the
  * window reads 0 and writes nothing.
  */
-public final class Uart16550MmioDevice implements MmioDevice {
+public final class Uart16550MmioDevice implements MmioDevice, StatefulDevice {
     /** Where QEMU's riscv {@code virt} machine puts its UART. */
     public static final long RISCV_VIRT_BASE = 0x1000_0000L;
     /** The riscv {@code virt} UART's PLIC source. */
@@ -109,5 +110,16 @@ public final class Uart16550MmioDevice implements MmioDevice {
     @Override
     public String toString() {
         return "16550 '" + name + "' at " + range + " reg-shift " + regShift;
+    }
+
+    /** The UART's state ({@link Uart16550#saveState}). */
+    @Override
+    public byte[] saveState() {
+        return uart.saveState();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        uart.restoreState(state);
     }
 }

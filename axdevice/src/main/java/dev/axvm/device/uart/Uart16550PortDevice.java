@@ -5,6 +5,7 @@ import dev.axvm.addrspace.PortRange;
 import dev.axvm.config.EmulatedDeviceType;
 import dev.axvm.device.DeviceContext;
 import dev.axvm.device.PortDevice;
+import dev.axvm.device.StatefulDevice;
 import java.util.Objects;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Objects;
  * dx}) reads the one register at its first port, zero-extended, and writes that register with the
  * value's low byte; the other ports it spans are not touched.
  */
-public final class Uart16550PortDevice implements PortDevice {
+public final class Uart16550PortDevice implements PortDevice, StatefulDevice {
     /** COM1's first port. */
     public static final int COM1_PORT = 0x3f8;
     /** COM1's ISA interrupt. */
@@ -78,5 +79,16 @@ public final class Uart16550PortDevice implements PortDevice {
     @Override
     public String toString() {
         return "16550 '" + name + "' at " + range;
+    }
+
+    /** The UART's state ({@link Uart16550#saveState}). */
+    @Override
+    public byte[] saveState() {
+        return uart.saveState();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        uart.restoreState(state);
     }
 }

@@ -8,7 +8,9 @@ import dev.axvm.kvm.AnonymousMemory;
 import dev.axvm.kvm.HostThread;
 import dev.axvm.vm.AxVMHal;
 import dev.axvm.vm.GuestRamBlock;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,6 +31,8 @@ public final class LinuxHostHal implements AxVMHal<ArenaPagingHandler>, AutoClos
     private final ArenaPagingHandler frames;
     private final ThreadLocal<VcpuRef> current = new ThreadLocal<>();
     private final Map<VcpuRef, Integer> lastCpu = new ConcurrentHashMap<>();
+    // Blocks (by address) that map a snapshot file instead of anonymous memory.
+    private final Set<Long> fileBacked = ConcurrentHashMap.newKeySet();
 
     /** A HAL with the {@link #DEFAULT_RESERVATION}. */
     public LinuxHostHal() {
@@ -62,7 +66,18 @@ public final class LinuxHostHal implements AxVMHal<ArenaPagingHandler>, AutoClos
 
     @Override
     public void freeGuestRam(GuestRamBlock block) {
+        if (fileBacked.remove(block.hpa().value())) {
+            memory.remapAnonymous(block.memory()); // freed frames must read as zero, not as the file
+        }
         frames.freeFrames(block.hpa(), (int) (block.size() / PagingHandler.FRAME_SIZE));
+    }
+
+    /** Maps the file over the block's pages, MAP_PRIVATE: a lazy restore costs page faults, not a copy. */
+    @Override
+    public boolean mapGuestRamFromFile(GuestRamBlock block, Path file, long offset) {
+        memory.mapFile(block.memory(), file, offset);
+        fileBacked.add(block.hpa().value());
+        return true;
     }
 
     @Override

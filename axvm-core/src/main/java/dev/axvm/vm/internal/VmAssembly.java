@@ -47,6 +47,7 @@ import dev.axvm.vcpu.spi.ArchVmConfig;
 import dev.axvm.vcpu.spi.Teardown;
 import dev.axvm.vm.AxVMHal;
 import dev.axvm.vm.GuestRamBlock;
+import dev.axvm.vm.SnapshotException;
 import dev.axvm.vm.VmBuildException;
 import dev.axvm.vm.fdt.Fdt;
 import dev.axvm.vm.internal.boot.DeviceTreeGenerator;
@@ -110,6 +111,18 @@ public final class VmAssembly<P extends PagingHandler> {
     public VmAssembly(AxVMHal<P> hal, AxVMConfig config, ArchBackend explicitBackend, Map<String, byte[]> memoryImages,
             List<BaseDeviceOps<?>> extraDevices, SerialSink consoleOut, SerialSource consoleIn, VmControl control,
             UnhandledStop unhandledStop) {
+        this(hal, config, explicitBackend, memoryImages, extraDevices, consoleOut, consoleIn, control, unhandledStop, null);
+    }
+
+    /**
+     * Builds the VM's parts as {@link #VmAssembly(AxVMHal, AxVMConfig, ArchBackend, Map, List, SerialSink,
+     * SerialSource, VmControl, UnhandledStop)} does, or, with {@code restoring}, from a snapshot: no
+     * image is loaded and no boot structure written (the snapshot's memory holds them), every vCPU
+     * is set up so that its saved state can be restored, and {@link VmSnapshot#restore} does the rest.
+     */
+    public VmAssembly(AxVMHal<P> hal, AxVMConfig config, ArchBackend explicitBackend, Map<String, byte[]> memoryImages,
+            List<BaseDeviceOps<?>> extraDevices, SerialSink consoleOut, SerialSource consoleIn, VmControl control,
+            UnhandledStop unhandledStop, VmSnapshot.Restore restoring) {
         this.hal = hal;
         this.config = config;
         this.id = (int) config.base().id();
@@ -139,10 +152,12 @@ public final class VmAssembly<P extends PagingHandler> {
         this.addrSpace = space;
         try {
             allocateRam();
-            loaded = images.load(addrSpace);
-            bspEntry = loaded.entry();
-            bootArgument = arch.equals("x86_64") ? 0 : loaded.dtb().orElse(0);
-            enterX86Linux(true);
+            if (restoring == null) {
+                loaded = images.load(addrSpace);
+                bspEntry = loaded.entry();
+                bootArgument = arch.equals("x86_64") ? 0 : loaded.dtb().orElse(0);
+                enterX86Linux(true);
+            }
             archVm = createArchVm();
             interrupts.retarget(archVm);
             registerRam(archVm);
@@ -150,13 +165,18 @@ public final class VmAssembly<P extends PagingHandler> {
             addDevices(new DeviceHookups(interrupts, control, consolePump.sink(), consoleIn), extraDevices);
             notePassthrough();
             createVcpus(archVm, unhandledStop);
-            describeInDeviceTree();
+            if (restoring == null) {
+                describeInDeviceTree();
+            } else {
+                deviceTreeProblem = "restored from a snapshot: the guest's device tree is in its memory";
+                restoring.restore(this);
+            }
             notes.addAll(doorbells.start(archVm, virtioDevices()));
         } catch (RuntimeException | Error e) {
             Teardown teardown = new Teardown();
             release(teardown);
             teardown.failures().forEach(e::addSuppressed);
-            if (e instanceof VmBuildException || e instanceof Error) {
+            if (e instanceof VmBuildException || e instanceof SnapshotException || e instanceof Error) {
                 throw e;
             }
             throw new VmBuildException("VM '" + config.base().name() + "': " + e.getMessage(), e);
@@ -172,7 +192,7 @@ public final class VmAssembly<P extends PagingHandler> {
 
     // ---- building ---------------------------------------------------------------------------
 
-    private static String architecture(AxVMConfig config) {
+    static String architecture(AxVMConfig config) {
         return config.base().arch().or(GuestArch::host).map(GuestArch::tomlName)
                 .orElseThrow(() -> new VmBuildException("base.arch is not set and this host's architecture ("
                         + System.getProperty("os.arch") + ") is not one AxVM runs"));
@@ -437,7 +457,8 @@ public final class VmAssembly<P extends PagingHandler> {
                 .toList();
     }
 
-    private List<BaseDeviceOps<?>> everyDevice() {
+    /** Every device the VM dispatches to: MMIO, then port, then system-register devices, each in address order. */
+    public List<BaseDeviceOps<?>> everyDevice() {
         List<BaseDeviceOps<?>> all = new ArrayList<>(devices.mmioDevices());
         all.addAll(devices.portDevices());
         all.addAll(devices.sysRegDevices());
@@ -513,6 +534,13 @@ public final class VmAssembly<P extends PagingHandler> {
         // INIT and the SIPI names where it starts; the setup only makes its vCPU ready to run.
         for (int i = 1; i < slots.length; i++) {
             slots[i].vcpu.setup(GuestPhysAddr.of(bspEntry), addrSpace.pageTableRoot(), setupConfig(bspMode, bootArgument));
+        }
+    }
+
+    /** Sets up a vCPU that is not yet, so that a restore can replace its state. */
+    void setUpForRestore(VcpuSlot s) {
+        if (s.vcpu.state() == dev.axvm.vcpu.VCpuState.CREATED) {
+            s.vcpu.setup(GuestPhysAddr.of(bspEntry), addrSpace.pageTableRoot(), setupConfig(bspMode, bootArgument));
         }
     }
 
@@ -594,7 +622,7 @@ public final class VmAssembly<P extends PagingHandler> {
 
     /** Whether the guest gets the generated tree (and where): a Linux Image, or dtb_load_addr without dtb_path. */
     public OptionalLong generatedTreeAddress() {
-        return loaded.generateDtb() ? loaded.dtb() : OptionalLong.empty();
+        return loaded != null && loaded.generateDtb() ? loaded.dtb() : OptionalLong.empty();
     }
 
     // ---- rebooting --------------------------------------------------------------------------
@@ -623,11 +651,15 @@ public final class VmAssembly<P extends PagingHandler> {
             hal.freeGuestRam(block);
         }
         allocateRam();
+        boolean restored = loaded == null;
         loaded = images.load(addrSpace);
         bspEntry = loaded.entry();
+        bootArgument = arch.equals("x86_64") ? 0 : loaded.dtb().orElse(0);
         enterX86Linux(false);
         if (deviceTreeBlob != null) {
             writeDeviceTree(); // the same tree: the same RAM, vCPUs and devices as at the first boot
+        } else if (restored) {
+            describeInDeviceTree(); // the first boot of a VM restored from a snapshot: its images' first load
         }
         ArchVm fresh = createArchVm();
         archVm = fresh;
@@ -702,6 +734,21 @@ public final class VmAssembly<P extends PagingHandler> {
     }
 
     /** The hardware VM (null between the close of the old one and the new one during a reboot, and after release). */
+    /** Asks the HAL to map RAM block {@code index} from {@code file} at {@code offset}, copy-on-write; false when it cannot. */
+    boolean mapRamFromFile(int index, java.nio.file.Path file, long offset) {
+        return hal.mapGuestRamFromFile(ramBlocks.get(index), file, offset);
+    }
+
+    /** The RAM blocks, one per config memory region, in the config's order. */
+    public List<GuestRamBlock> ramBlocks() {
+        return List.copyOf(ramBlocks);
+    }
+
+    /** The VM's config. */
+    public AxVMConfig config() {
+        return config;
+    }
+
     public ArchVm archVm() {
         return archVm;
     }

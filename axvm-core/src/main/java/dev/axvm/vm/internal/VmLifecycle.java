@@ -4,6 +4,8 @@ import dev.axvm.addrspace.GuestPhysAddr;
 import dev.axvm.vcpu.AxArchVCpu;
 import dev.axvm.vcpu.AxVCpu;
 import dev.axvm.vcpu.VCpuState;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
 import dev.axvm.vm.StopCause;
 import dev.axvm.vm.Transition;
 import dev.axvm.vm.VmStatus;
@@ -36,10 +38,15 @@ import org.slf4j.LoggerFactory;
  * honoured when the rebuild ends (the VM does not come back to life). A close waits for a reboot
  * under way, stops the VM, waits for the vCPU threads, and releases everything — or, when a thread
  * will not leave, leaves the release to that thread (the last runner out turns off the lights).
+ *
+ * <p>Snapshots: one is written only from SUSPENDED ({@link #beginSnapshot}); until it ends, a resume
+ * or reboot waits and a close leaves the release to its end. A VM built from a snapshot goes from
+ * LOADED straight to SUSPENDED ({@link #restoreSuspended}) with the saved boot count and vCPU power.
  */
 public final class VmLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(VmLifecycle.class);
     private static final long REKICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int STATE_VERSION = 1;
 
     /** What the lifecycle needs from the rest of the VM. */
     public interface Machine {
@@ -71,6 +78,8 @@ public final class VmLifecycle {
     private int activeRunners;
     private boolean closing;
     private boolean releaseDeferred;
+    /** Snapshots being written: they read the VM, so nothing may resume, rebuild or release it meanwhile. */
+    private int snapshotting;
 
     /** @param quiesceNanos how long a reboot, pause or close waits for vCPU threads to let go */
     public VmLifecycle(int vmId, String name, VcpuSlot[] slots, Machine machine, LongSupplier clock, long quiesceNanos) {
@@ -155,6 +164,7 @@ public final class VmLifecycle {
     /** SUSPENDED → RUNNING; cancels a pause queued during a reboot. */
     public Transition resume() {
         synchronized (lock) {
+            awaitNoSnapshot();
             switch (status) {
                 case SUSPENDED -> setStatus(VmStatus.RUNNING);
                 case RUNNING -> {
@@ -193,6 +203,7 @@ public final class VmLifecycle {
     private Transition reboot(VcpuSlot from) {
         boolean resumeAfter;
         synchronized (lock) {
+            awaitNoSnapshot();
             if (from != null && from.exitGeneration != generation) {
                 return Transition.UNCHANGED;
             }
@@ -368,6 +379,116 @@ public final class VmLifecycle {
         }
     }
 
+    // ---- snapshots --------------------------------------------------------------------------
+
+    /**
+     * A snapshot begins: the VM must be SUSPENDED with no thread holding a vCPU. Until
+     * {@link #endSnapshot}, a resume or reboot waits and a close does not release the VM; a stop
+     * still stops it (the snapshot reads a VM whose memory and vCPUs are all still there).
+     *
+     * @throws IllegalStateException when the VM is not paused, or a vCPU thread still holds its vCPU
+     */
+    public void beginSnapshot() {
+        synchronized (lock) {
+            if (status != VmStatus.SUSPENDED || closing) {
+                throw new IllegalStateException("VM " + vmId + " is " + (closing ? "closing" : status)
+                        + "; pause it before a snapshot");
+            }
+            for (VcpuSlot s : slots) {
+                if (s.holder != null) {
+                    throw new IllegalStateException("VM " + vmId + ": thread '" + s.holder.getName() + "' still holds vCPU "
+                            + s.id + " after the pause; a snapshot needs every vCPU let go");
+                }
+            }
+            snapshotting++;
+        }
+    }
+
+    /** The snapshot {@link #beginSnapshot} began has ended (written or failed). */
+    public void endSnapshot() {
+        boolean release;
+        synchronized (lock) {
+            snapshotting--;
+            release = takeDeferredRelease();
+            lock.notifyAll();
+        }
+        if (release) {
+            releaseAndClose();
+        }
+    }
+
+    private void awaitNoSnapshot() {
+        boolean interrupted = false;
+        while (snapshotting > 0) {
+            try {
+                lock.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Encoding 1 of the run state a snapshot carries: the version byte, the boot count, the
+     * number of vCPUs, then each vCPU's power (0 off, 1 starting, 2 on) with the entry and
+     * argument of a pending start. Call it between {@link #beginSnapshot} and {@link #endSnapshot}.
+     */
+    public byte[] saveState() {
+        synchronized (lock) {
+            StateWriter w = new StateWriter(STATE_VERSION).putInt(generation).putInt(slots.length);
+            for (VcpuSlot s : slots) {
+                w.putByte(s.power.ordinal()).putLong(s.startEntry == null ? 0 : s.startEntry.value()).putLong(s.startArg);
+            }
+            return w.toByteArray();
+        }
+    }
+
+    /**
+     * LOADED → SUSPENDED, in the run state {@link #saveState} gave: a VM restored from a snapshot
+     * waits for {@link #resume} with its vCPUs on or off as they were.
+     *
+     * @throws IllegalArgumentException naming the field when the state is not one of this VM's
+     */
+    public void restoreSuspended(byte[] state) {
+        StateReader r = new StateReader("VM " + vmId + " run state", state, STATE_VERSION);
+        int gen = r.getInt("boot count");
+        int n = r.getCount("vCPU count", slots.length);
+        if (n != slots.length || gen < 0) {
+            throw r.refused(gen < 0 ? "boot count " + gen + " at offset 1" : n + " vCPUs at offset 5; this VM has " + slots.length);
+        }
+        VcpuSlot.Power[] power = new VcpuSlot.Power[n];
+        long[] entry = new long[n];
+        long[] arg = new long[n];
+        for (int i = 0; i < n; i++) {
+            int at = r.offset();
+            int p = r.getByte("vCPU " + i + " power");
+            if (p >= VcpuSlot.Power.values().length) {
+                throw r.refused("vCPU " + i + " power " + p + " at offset " + at);
+            }
+            power[i] = VcpuSlot.Power.values()[p];
+            entry[i] = r.getLong("vCPU " + i + " start entry");
+            arg[i] = r.getLong("vCPU " + i + " start argument");
+        }
+        r.end();
+        synchronized (lock) {
+            if (status != VmStatus.LOADED) {
+                throw new IllegalStateException("VM " + vmId + " cannot be restored from " + status);
+            }
+            generation = gen;
+            for (int i = 0; i < n; i++) {
+                slots[i].power = power[i];
+                slots[i].startEntry = power[i] == VcpuSlot.Power.STARTING ? GuestPhysAddr.of(entry[i]) : null;
+                slots[i].startArg = arg[i];
+                slots[i].exitGeneration = gen;
+            }
+            setStatus(VmStatus.SUSPENDED);
+        }
+        changed(VmStatus.SUSPENDED, null);
+    }
+
     // ---- vCPU threads -----------------------------------------------------------------------
 
     /**
@@ -431,7 +552,7 @@ public final class VmLifecycle {
      * handles are owned, the memory segments closed), never in the host's memory.
      */
     private boolean quiet() {
-        return activeRunners == 0 && status != VmStatus.REBOOTING;
+        return activeRunners == 0 && status != VmStatus.REBOOTING && snapshotting == 0;
     }
 
     /** Whether this thread should carry out a release a close left for the last thread out; under the lock. */

@@ -8,6 +8,8 @@ import dev.axvm.vcpu.spi.ArchVm;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import dev.axvm.vcpu.spi.Doorbell;
 import dev.axvm.vcpu.spi.PlatformFacts;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,6 +126,35 @@ public final class ScriptedArchVm implements ArchVm {
     /** The RAM mappings, in order. */
     public synchronized List<RamMapping> ram() {
         return List.copyOf(ram);
+    }
+
+    /** The interrupt lines driven so far (encoding 1: the version byte, the count, then line and level each). */
+    @Override
+    public synchronized byte[] saveState() {
+        StateWriter w = new StateWriter(1).putInt(lines.size());
+        for (LineLevel l : lines) {
+            w.putInt(l.line()).putByte(l.level() ? 1 : 0);
+        }
+        return w.toByteArray();
+    }
+
+    /** Replaces the lines driven so far with those of a saved state. */
+    @Override
+    public synchronized void restoreState(byte[] state) {
+        StateReader r = new StateReader("scripted VM state", state, 1);
+        int n = r.getCount("line count", 1 << 16);
+        List<LineLevel> restored = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int line = r.getInt("line");
+            int level = r.getByte("level");
+            if (level > 1) {
+                throw r.refused("level " + level + " at offset " + (r.offset() - 1));
+            }
+            restored.add(new LineLevel(line, level == 1));
+        }
+        r.end();
+        lines.clear();
+        lines.addAll(restored);
     }
 
     /** The line changes, in order. */

@@ -7,6 +7,8 @@ import dev.axvm.vcpu.DeviceAccessHandler;
 import dev.axvm.vcpu.ExitReason;
 import dev.axvm.vcpu.VCpuCreateConfig;
 import dev.axvm.vcpu.VCpuSetupConfig;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -210,6 +212,29 @@ public final class ScriptedVCpu implements AxArchVCpu {
     @Override
     public void completeRead(long value) {
         call("read 0x" + Long.toHexString(value));
+    }
+
+    /** The general registers (encoding 1: the version byte, then 32 registers of 8 bytes). */
+    @Override
+    public synchronized byte[] saveState() {
+        call("saveState");
+        StateWriter w = new StateWriter(1);
+        for (long r : gprs) {
+            w.putLong(r);
+        }
+        return w.toByteArray();
+    }
+
+    @Override
+    public synchronized void restoreState(byte[] state) {
+        call("restoreState");
+        StateReader r = new StateReader("scripted vCPU " + config.vcpuId() + " state", state, 1);
+        long[] regs = new long[gprs.length];
+        for (int i = 0; i < regs.length; i++) {
+            regs[i] = r.getLong("x" + i);
+        }
+        r.end();
+        System.arraycopy(regs, 0, gprs, 0, regs.length);
     }
 
     @Override

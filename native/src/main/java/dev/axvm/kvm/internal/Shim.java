@@ -44,6 +44,9 @@ public final class Shim {
     private static final MethodHandle RUN = Downcalls.of("axvm_vcpu_run", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle MAP_ANONYMOUS = Downcalls.of("axvm_map_anonymous", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle DISCARD = Downcalls.of("axvm_discard", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MAP_FILE_PRIVATE = Downcalls.of("axvm_map_file_private",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG));
+    private static final MethodHandle REMAP_ANONYMOUS = Downcalls.of("axvm_remap_anonymous", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle UNMAP = Downcalls.of("axvm_unmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CURRENT_CPU = Downcalls.critical("axvm_current_cpu", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle TERM_STATE_SIZE = Downcalls.critical("axvm_term_state_size", FunctionDescriptor.of(JAVA_LONG));
@@ -245,6 +248,22 @@ public final class Shim {
     public static int mapAnonymous(long size, MemorySegment out) {
         try {
             return (int) MAP_ANONYMOUS.invokeExact(size, out);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int mapFilePrivate(MemorySegment range, MemorySegment path, long offset) {
+        try {
+            return (int) MAP_FILE_PRIVATE.invokeExact(range, range.byteSize(), path, offset);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int remapAnonymous(MemorySegment range) {
+        try {
+            return (int) REMAP_ANONYMOUS.invokeExact(range, range.byteSize());
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -1,6 +1,12 @@
 package dev.axvm.vm.internal.snapshot;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -21,6 +27,30 @@ public record SnapshotIdentity(String architecture, String libraryVersion, Strin
             if (f.isEmpty() || f.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("a snapshot identity field must be one non-empty line: '" + f + "'");
             }
+        }
+    }
+
+    /** The identity of a VM of {@code architecture} built from the config whose TOML is {@code configToml}. */
+    public static SnapshotIdentity of(String architecture, String configToml) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(configToml.getBytes(StandardCharsets.UTF_8));
+            return new SnapshotIdentity(architecture, LIBRARY_VERSION, HexFormat.of().formatHex(digest, 0, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256, which every Java SE platform must have", e);
+        }
+    }
+
+    /** The version of this library, as the build recorded it. */
+    public static final String LIBRARY_VERSION = readVersion();
+
+    private static String readVersion() {
+        try (InputStream in = SnapshotIdentity.class.getResourceAsStream("axvm-version.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("axvm-version.txt is missing from the axvm-core jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -77,14 +77,17 @@ public final class SnapshotReader implements AutoCloseable {
         if (found == null) {
             throw refuse("the first section is not a readable identity (offset " + id.offset + ")");
         }
-        String why = found.mismatch(vm);
+        String why = vm == null ? null : found.mismatch(vm);
         if (why != null) {
             throw refuse("cannot be restored here: " + why);
         }
         this.identity = found;
     }
 
-    /** Opens {@code file} for a VM whose identity is {@code vm}: checked as the class says. */
+    /**
+     * Opens {@code file} for a VM whose identity is {@code vm}: checked as the class says. With
+     * {@code vm} null the identity is read but not matched (to read what a snapshot is of).
+     */
     public static SnapshotReader open(Path file, SnapshotIdentity vm) {
         FileChannel ch;
         try {
@@ -156,6 +159,11 @@ public final class SnapshotReader implements AutoCloseable {
         return s.data.clone();
     }
 
+    /** Where a memory section starts in the file (page-aligned). */
+    public long memoryOffset(String name) {
+        return section(name, SnapshotLayout.KIND_MEMORY).offset;
+    }
+
     /** A memory section's length in bytes. */
     public long memoryLength(String name) {
         return section(name, SnapshotLayout.KIND_MEMORY).length;
@@ -173,6 +181,27 @@ public final class SnapshotReader implements AutoCloseable {
             return rw.map(FileChannel.MapMode.PRIVATE, s.offset, s.length, arena);
         } catch (IOException e) {
             throw new SnapshotException(file + ": cannot map section '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies a memory section into {@code into}, which must be exactly as long, and checks its
+     * checksum: the full-copy restore. The file's holes read back as zeros.
+     */
+    public void readMemory(String name, MemorySegment into) {
+        Section s = section(name, SnapshotLayout.KIND_MEMORY);
+        if (into.byteSize() != s.length) {
+            throw refuse("section '" + name + "' holds " + s.length + " bytes of memory; the VM has " + into.byteSize() + " there");
+        }
+        CRC32C crc = new CRC32C();
+        long chunk = 1 << 20;
+        for (long off = 0; off < s.length; off += chunk) {
+            ByteBuffer b = into.asSlice(off, Math.min(chunk, s.length - off)).asByteBuffer();
+            readFully(b, s.offset + off, "section '" + name + "'");
+            crc.update(b.flip());
+        }
+        if ((int) crc.getValue() != s.crc) {
+            throw refuse("section '" + name + "' (offset " + s.offset + ", " + s.length + " bytes) does not match its checksum");
         }
     }
 
@@ -240,7 +269,8 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
-    private SnapshotException refuse(String why) {
+    /** A refusal of this file for {@code why} (the message names the file). */
+    public SnapshotException refuse(String why) {
         return new SnapshotException(file + ": " + why);
     }
 
