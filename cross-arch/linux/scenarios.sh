@@ -27,16 +27,23 @@ tail_of() { tail -n 4 "$1" 2>/dev/null | tr -d '\r' | tr '\n' '|' | cut -c1-400;
 count() { tr -d '\r' < "$1" 2>/dev/null | grep -c "$2"; }
 
 # start NAME CONFIG [run options]: the VM runs in the background, its console in $out/NAME.log,
-# its stderr in $out/NAME.err, its exit status in $out/NAME.rc when it ends; `type` writes to
+# its stderr in $out/NAME.err, its exit status in $out/NAME.rc when it ends; `keys` writes to
 # its console input.
 start() {
-  name=$1 config=$2
-  shift 2
+  launch run "$@"
+}
+# resume NAME SNAPSHOT [restore options]: the same for a VM brought back by `axvisor restore`.
+resume() {
+  launch restore "$@"
+}
+launch() {
+  command=$1 name=$2 target=$3
+  shift 3
   log=$out/$name.log
   rm -f "$log" "$out/$name.err" "$out/$name.rc" "$tools/$name.in"
   mkfifo "$tools/$name.in"
   started=$(now)
-  ( axvisor run --timeout "$limit" "$@" "$config" < "$tools/$name.in" > "$log" 2> "$out/$name.err"
+  ( axvisor "$command" --timeout "$limit" "$@" "$target" < "$tools/$name.in" > "$log" 2> "$out/$name.err"
     echo $? > "$out/$name.rc" ) &
   exec 3> "$tools/$name.in"
 }
@@ -161,6 +168,30 @@ scenario_reboot() {
   pass linux-reboot "the guest rebooted itself, reached /init again (\"$(marker 2)\") and powered off, exit 0"
 }
 
+# linux-snapshot (x86_64): the shell VM is snapshotted as soon as its shell is ready
+# (run --snapshot-on), brought back in a fresh JVM (axvisor restore), and a command typed into the
+# restored shell answers there; the restored guest never boots again.
+scenario_snapshot() {
+  snap=$tools/linux.axsnap
+  rm -f "$snap"
+  start linux-snapshot "$dir/shell.toml" --snapshot-on "AXVM-LINUX-SHELL ready" --snapshot-to "$snap"
+  finish
+  taken=$(grep "snapshot of VM" "$out/linux-snapshot.err" | sed 's/^axvisor: //')
+  if [ "$rc" != 0 ] || [ ! -s "$snap" ] || [ -z "$taken" ]; then
+    fail linux-snapshot "no snapshot once the shell was ready: $(why)"; return
+  fi
+  size=$(du -k "$snap" | cut -f1)
+  resume linux-snapshot-restore "$snap"
+  keys 'echo AXVM-ECHO-$((6*7))'
+  await AXVM-ECHO-42 && keys 'poweroff -f'
+  finish
+  restored=$(grep "restored from" "$out/linux-snapshot-restore.err" | sed 's/^axvisor: //')
+  if [ "$rc" != 0 ] || [ "$(count "$log" AXVM-ECHO-42)" -lt 1 ] || [ "$(count "$log" AXVM-LINUX-INIT)" -ne 0 ]; then
+    fail linux-snapshot "the restored shell did not answer AXVM-ECHO-42 without booting again (or no exit 0): $(why)"; return
+  fi
+  pass linux-snapshot "$taken ($size KiB on disk); $restored; its shell answered AXVM-ECHO-42 and powered off, exit 0"
+}
+
 # linux-panic: a kernel panic (panic=-1 reboots at once) stops the VM with the panic as its cause.
 scenario_panic() {
   start linux-panic "$dir/panic.toml" --no-input
@@ -234,7 +265,8 @@ scenario_virtio_rng() {
 }
 
 scenarios="boot smp console_input reboot panic virtio_blk virtio_console virtio_rng"
-[ "$arch" = x86_64 ] && scenarios="boot boot_bzimage smp console_input reboot panic virtio_blk virtio_console virtio_rng"
+# linux-snapshot: x86_64 only until the aarch64 and riscv64 backends can save a vCPU's state.
+[ "$arch" = x86_64 ] && scenarios="boot boot_bzimage smp console_input reboot snapshot panic virtio_blk virtio_console virtio_rng"
 [ -f "$dir/only" ] && scenarios=$(cat "$dir/only") # a developer's subset (bin/cross-arch-test --file LIST=linux/only)
 for s in $scenarios; do
   "scenario_$s"

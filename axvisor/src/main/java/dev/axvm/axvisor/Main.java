@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** The {@code axvisor} command: runs and checks VMs described by AxVisor-style TOML files. */
 @Command(name = "axvisor", mixinStandardHelpOptions = true, version = "axvisor 0.1.0 (AxVM for Java)",
         description = "Run virtual machines from AxVisor-style TOML configs on Linux KVM.",
-        subcommands = {RunCommand.class, DtbCommand.class, AcpiCommand.class, ConfigCommand.class, KvmInfoCommand.class,
+        subcommands = {RunCommand.class, RestoreCommand.class, DtbCommand.class, AcpiCommand.class, ConfigCommand.class,
+            KvmInfoCommand.class,
             SelftestCommand.class})
 public final class Main implements Runnable {
 
@@ -47,6 +48,9 @@ public final class Main implements Runnable {
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == RunCommand.class) {
                     return cls.cast(new RunCommand(console));
+                }
+                if (cls == RestoreCommand.class) {
+                    return cls.cast(new RestoreCommand(console));
                 }
                 return cls == DtbCommand.class ? cls.cast(new DtbCommand(console)) : defaults.create(cls);
             }
