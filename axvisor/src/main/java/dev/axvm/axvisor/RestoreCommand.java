@@ -57,9 +57,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        if ((options.snapshotOn == null) != (options.snapshotTo == null)) {
-            err.println("axvisor: --snapshot-on and --snapshot-to go together");
-            err.flush();
+        if (!options.check(err)) {
             return 1;
         }
         try {

@@ -47,9 +47,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        if ((options.snapshotOn == null) != (options.snapshotTo == null)) {
-            err.println("axvisor: --snapshot-on and --snapshot-to go together");
-            err.flush();
+        if (!options.check(err)) {
             return 1;
         }
         Optional<LoadedConfig> loaded = ConfigFile.load(config, err);

@@ -1,5 +1,6 @@
 package dev.axvm.axvisor;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -36,4 +37,14 @@ final class RunOptions {
 
     @Option(names = "--snapshot-to", paramLabel = "FILE", description = "Where --snapshot-on writes the snapshot.")
     Path snapshotTo;
+
+    /** Whether the options fit together; when not, says why on {@code err}. */
+    boolean check(PrintWriter err) {
+        if ((snapshotOn == null) != (snapshotTo == null)) {
+            err.println("axvisor: --snapshot-on and --snapshot-to go together");
+            err.flush();
+            return false;
+        }
+        return true;
+    }
 }
