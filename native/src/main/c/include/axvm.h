@@ -106,6 +106,14 @@ AXVM_API int axvm_vm_irq_line(int vm, uint32_t irq, uint32_t level);
 AXVM_API int axvm_vm_ioeventfd(int vm, uint64_t addr, uint32_t len, int fd, int deassign);
 AXVM_API int axvm_vm_dirty_log(int vm, uint32_t slot, uint64_t *bitmap);
 
+/* onereg.c: registers by KVM's ids, and the run state (arm64, riscv64 snapshots). */
+AXVM_API int axvm_reg_list(int vcpu, uint64_t *ids, int max);
+AXVM_API int axvm_one_reg_size(uint64_t id);
+AXVM_API int axvm_get_one_reg(int vcpu, uint64_t id, void *buf);
+AXVM_API int axvm_set_one_reg(int vcpu, uint64_t id, const void *buf);
+AXVM_API int axvm_get_mp_state(int vcpu);
+AXVM_API int axvm_set_mp_state(int vcpu, uint32_t state);
+
 /* common/eventfd.c */
 AXVM_API int axvm_eventfd_create(void);
 AXVM_API int axvm_eventfd_wait(int fd);

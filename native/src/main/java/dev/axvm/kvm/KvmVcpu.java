@@ -8,6 +8,7 @@ import dev.axvm.kvm.internal.OwnedHandle;
 import dev.axvm.kvm.internal.Shim;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -177,6 +178,63 @@ public final class KvmVcpu implements AutoCloseable {
         } finally {
             handle.exit();
         }
+    }
+
+    /** Registers KVM lists for the vCPU (KVM_GET_REG_LIST), more than any KVM has. */
+    private static final int MAX_REGISTERS = 8192;
+
+    /**
+     * Every register KVM lists for this vCPU (KVM_GET_REG_LIST; arm64 and riscv64), by KVM's ids.
+     *
+     * @throws KvmException when KVM has no such list (x86) or refuses
+     */
+    public long[] registerIds() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ids = a.allocate((long) MAX_REGISTERS * 8, 8);
+            int n = Shim.check(Shim.regList(fd, ids, MAX_REGISTERS), "KVM_GET_REG_LIST(vCPU " + id + ")");
+            return ids.asSlice(0, n * 8L).toArray(ValueLayout.JAVA_LONG);
+        }
+    }
+
+    /** The size in bytes of the register KVM names {@code regId} (it is part of the id). */
+    public static int registerSize(long regId) {
+        return Shim.oneRegSize(regId);
+    }
+
+    /** The value of register {@code regId} (KVM_GET_ONE_REG), {@link #registerSize} bytes. */
+    public byte[] register(long regId) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(registerSize(regId), 16);
+            Shim.check(Shim.getOneReg(fd, regId, buf), String.format("KVM_GET_ONE_REG(vCPU %d, 0x%x)", id, regId));
+            return buf.toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    /**
+     * Sets register {@code regId} (KVM_SET_ONE_REG) to {@code value}, which must be
+     * {@link #registerSize} bytes. Returns 0, or {@code -errno} when KVM refuses: whether that is
+     * fatal is the caller's to say.
+     */
+    public int setRegister(long regId, byte[] value) {
+        if (value.length != registerSize(regId)) {
+            throw new IllegalArgumentException(String.format("register 0x%x takes %d bytes, not %d", regId,
+                    registerSize(regId), value.length));
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(value.length, 16);
+            MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, 0, value.length);
+            return Shim.setOneReg(fd, regId, buf);
+        }
+    }
+
+    /** KVM's run state of the vCPU (KVM_GET_MP_STATE: its number, as KVM defines it). */
+    public int mpState() {
+        return Shim.check(Shim.getMpState(fd), "KVM_GET_MP_STATE(vCPU " + id + ")");
+    }
+
+    /** Sets the run state (KVM_SET_MP_STATE); 0 or {@code -errno}. */
+    public int setMpState(int state) {
+        return Shim.setMpState(fd, state);
     }
 
     /**

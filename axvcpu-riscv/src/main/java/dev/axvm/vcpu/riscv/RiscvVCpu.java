@@ -20,9 +20,14 @@ import dev.axvm.vcpu.riscv.internal.RiscvShim;
 import dev.axvm.vcpu.riscv.internal.SbiCall;
 import dev.axvm.vcpu.spi.ExitLoopVCpu;
 import dev.axvm.vcpu.spi.PlatformFacts;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A riscv64 vCPU on KVM (H-extension underneath). Registers go through {@code KVM_GET/SET_ONE_REG};
@@ -346,6 +351,69 @@ public final class RiscvVCpu extends ExitLoopVCpu {
 
     private long pc() {
         return RiscvShim.getReg(kvm.fd(), RiscvRegister.PC.number(), word) < 0 ? -1 : word.get(JAVA_LONG, 0);
+    }
+
+    // ---- snapshot state ---------------------------------------------------------------------
+
+    /** More registers than any KVM lists for a hart; a saved state with more is refused. */
+    private static final int MAX_REGISTERS = 8192;
+    private static final int STATE_VERSION = 1;
+
+    /**
+     * Encoding 1: the version byte, KVM's run state (KVM_GET_MP_STATE), the register count, then
+     * each register KVM lists (KVM_GET_REG_LIST: core, CSRs, timer, FP, vector, ISA and SBI
+     * extensions, ...) as its id and a length-prefixed value. The guest's time travels in the
+     * timer registers.
+     */
+    @Override
+    public byte[] saveState() {
+        kvm.completePendingExit();
+        long[] ids = kvm.registerIds();
+        StateWriter w = new StateWriter(STATE_VERSION).putInt(kvm.mpState()).putInt(ids.length);
+        for (long id : ids) {
+            w.putLong(id).putBlock(kvm.register(id));
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * Every register comes back in the saved order, then the run state. A register KVM refuses to
+     * set is accepted only when it already holds the saved value (a read-only one, as the timer's
+     * frequency on the same host).
+     */
+    @Override
+    public void restoreState(byte[] state) {
+        String what = "riscv64 vCPU " + vcpuId + " state";
+        StateReader r = new StateReader(what, state, STATE_VERSION);
+        int mp = r.getInt("run state");
+        int n = r.getCount("register count", MAX_REGISTERS);
+        Set<Long> known = new HashSet<>();
+        for (long id : kvm.registerIds()) {
+            known.add(id);
+        }
+        long[] ids = new long[n];
+        byte[][] values = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            int at = r.offset();
+            ids[i] = r.getLong("register id");
+            if (!known.contains(ids[i])) {
+                throw r.refused(String.format("register 0x%x (offset %d) is not one this vCPU has", ids[i], at));
+            }
+            values[i] = r.getBlock(String.format("register 0x%x", ids[i]), KvmVcpu.registerSize(ids[i]));
+        }
+        r.end();
+        for (int i = 0; i < n; i++) {
+            int rc = kvm.setRegister(ids[i], values[i]);
+            if (rc < 0 && !Arrays.equals(kvm.register(ids[i]), values[i])) {
+                throw new IllegalArgumentException(what + ": " + new KvmException(
+                        String.format("KVM_SET_ONE_REG(0x%x)", ids[i]), -rc).getMessage());
+            }
+        }
+        int rc = kvm.setMpState(mp);
+        if (rc < 0) {
+            throw new IllegalArgumentException(what + ": " + new KvmException("KVM_SET_MP_STATE(" + mp + ")", -rc).getMessage());
+        }
+        lastExit = LastExit.NONE;
     }
 
     @Override

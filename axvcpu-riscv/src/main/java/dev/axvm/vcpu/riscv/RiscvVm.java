@@ -15,6 +15,8 @@ import dev.axvm.vcpu.spi.ArchVm;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import dev.axvm.vcpu.spi.Doorbell;
 import dev.axvm.vcpu.spi.PlatformFacts;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
 import dev.axvm.vcpu.spi.Teardown;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -43,6 +45,8 @@ import java.util.Optional;
  * kicks the others out of {@code run}.
  */
 public final class RiscvVm implements ArchVm {
+    private static final int STATE_VERSION = 1;
+
     private final int vmId;
     private final int vcpuCount;
     private final Kvm kvm;
@@ -213,6 +217,20 @@ public final class RiscvVm implements ArchVm {
     @Override
     public boolean hasInKernelIrqchip() {
         return false;
+    }
+
+    /**
+     * Encoding 1: the version byte alone. Without AIA nothing VM-wide lives in the kernel: each
+     * hart's timer (and so the guest's time) is in its own registers, the PLIC in user space.
+     */
+    @Override
+    public byte[] saveState() {
+        return new StateWriter(STATE_VERSION).toByteArray();
+    }
+
+    @Override
+    public void restoreState(byte[] state) {
+        new StateReader("riscv64 VM " + vmId + " state", state, STATE_VERSION).end();
     }
 
     /** Nothing: without AIA no interrupt controller lives in the kernel, and SBI replaces the CLINT. */

@@ -51,12 +51,25 @@ final class RiscvTestGuests implements AutoCloseable {
     }
 
     RiscvTestGuests(String guest, int vcpuCount, boolean irqchip, long bootArgument) {
+        this(guest, vcpuCount, irqchip, bootArgument, null, null, null);
+    }
+
+    /**
+     * A one-hart VM that continues where a saved one stopped: {@code memory} is its whole RAM, and
+     * the VM's and the hart's saved states are restored before it is bound to the calling thread.
+     */
+    static RiscvTestGuests restored(byte[] memory, byte[] vmState, byte[] vcpuState) {
+        return new RiscvTestGuests(null, 1, false, DTB, memory, vmState, vcpuState);
+    }
+
+    private RiscvTestGuests(String guest, int vcpuCount, boolean irqchip, long bootArgument, byte[] memory,
+            byte[] vmState, byte[] vcpuState) {
         vm = RiscvVm.create(new ArchVmConfig(1, vcpuCount, irqchip));
         try {
             MemorySegment mem = arena.allocate(RAM_SIZE, 1 << 21);
             ram = new SegmentGuestMemory(RiscvPlatform.RAM_BASE, mem);
-            byte[] image = image(guest);
-            ram.write(RiscvPlatform.KERNEL_LOAD, image, 0, image.length);
+            byte[] image = memory != null ? memory : image(guest);
+            ram.write(memory != null ? RiscvPlatform.RAM_BASE : RiscvPlatform.KERNEL_LOAD, image, 0, image.length);
             vm.mapRam(RiscvPlatform.RAM_BASE, mem, MappingFlags.RWX);
             for (int i = 0; i < vcpuCount; i++) {
                 RiscvVCpu v = vm.createVcpu(new VCpuCreateConfig(1, i, i));
@@ -64,6 +77,10 @@ final class RiscvTestGuests implements AutoCloseable {
                 v.setNestedRoot(HostPhysAddr.of(0));
                 v.setup(new VCpuSetupConfig(EntryMode.DEFAULT, bootArgument, ram, 0));
                 vcpus.add(v);
+            }
+            if (memory != null) {
+                vm.restoreState(vmState);
+                vcpus.get(0).restoreState(vcpuState);
             }
             vcpu = vcpus.get(0);
             vcpu.bind();
@@ -80,6 +97,13 @@ final class RiscvTestGuests implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The whole RAM, as a snapshot would write it. */
+    byte[] memory() {
+        byte[] out = new byte[(int) RAM_SIZE];
+        ram.read(RiscvPlatform.RAM_BASE, out, 0, out.length);
+        return out;
     }
 
     @Override

@@ -32,6 +32,12 @@ public final class Shim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle CREATE_VCPU = Downcalls.of("axvm_vm_create_vcpu", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IRQ_LINE = Downcalls.of("axvm_vm_irq_line", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle REG_LIST = Downcalls.of("axvm_reg_list", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle ONE_REG_SIZE = Downcalls.of("axvm_one_reg_size", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle GET_ONE_REG = Downcalls.of("axvm_get_one_reg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SET_ONE_REG = Downcalls.of("axvm_set_one_reg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle GET_MP_STATE = Downcalls.of("axvm_get_mp_state", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SET_MP_STATE = Downcalls.of("axvm_set_mp_state", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle DIRTY_LOG = Downcalls.of("axvm_vm_dirty_log", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle IOEVENTFD = Downcalls.of("axvm_vm_ioeventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -345,6 +351,54 @@ public final class Shim {
     public static int kick(MemorySegment runArea, int tid) {
         try {
             return (int) KICK.invokeExact(runArea, tid);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int regList(int vcpu, MemorySegment ids, int max) {
+        try {
+            return (int) REG_LIST.invokeExact(vcpu, ids, max);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int oneRegSize(long id) {
+        try {
+            return (int) ONE_REG_SIZE.invokeExact(id);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int getOneReg(int vcpu, long id, MemorySegment buf) {
+        try {
+            return (int) GET_ONE_REG.invokeExact(vcpu, id, buf);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int setOneReg(int vcpu, long id, MemorySegment buf) {
+        try {
+            return (int) SET_ONE_REG.invokeExact(vcpu, id, buf);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int getMpState(int vcpu) {
+        try {
+            return (int) GET_MP_STATE.invokeExact(vcpu);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static int setMpState(int vcpu, int state) {
+        try {
+            return (int) SET_MP_STATE.invokeExact(vcpu, state);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
