@@ -73,7 +73,8 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         this.hal = b.hal;
         this.config = b.config;
         this.id = (int) config.base().id();
-        try (VmSnapshot.Restore restore = b.snapshot == null ? null : VmSnapshot.Restore.open(b.snapshot, config, b.restoreMemory == RestoreMemory.LAZY)) {
+        try (VmSnapshot.Restore restore = b.snapshot == null ? null
+                : VmSnapshot.Restore.open(b.snapshot, config, b.restoreMemory == RestoreMemory.LAZY)) {
             this.parts = new VmAssembly<>(hal, config, b.backend, b.memoryImages, b.extraDevices, b.consoleOut, b.consoleIn,
                     new Control(), (vcpuId, what) -> requestStop(
                             new StopCause(StopCause.Kind.UNHANDLED_ACCESS, 1, "vCPU " + vcpuId + ": " + what)), restore);

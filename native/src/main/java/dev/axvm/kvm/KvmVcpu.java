@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * hands the release to that thread instead of waiting for ever or leaking.
  */
 public final class KvmVcpu implements AutoCloseable {
+    /** More registers than any KVM lists for a vCPU (KVM_GET_REG_LIST): the most {@link #registerIds} reads. */
+    public static final int MAX_REGISTERS = 8192;
+
     private static final Logger LOG = LoggerFactory.getLogger(KvmVcpu.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long REKICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -179,9 +182,6 @@ public final class KvmVcpu implements AutoCloseable {
             handle.exit();
         }
     }
-
-    /** Registers KVM lists for the vCPU (KVM_GET_REG_LIST), more than any KVM has. */
-    private static final int MAX_REGISTERS = 8192;
 
     /**
      * Every register KVM lists for this vCPU (KVM_GET_REG_LIST; arm64 and riscv64), by KVM's ids.

@@ -355,8 +355,6 @@ public final class RiscvVCpu extends ExitLoopVCpu {
 
     // ---- snapshot state ---------------------------------------------------------------------
 
-    /** More registers than any KVM lists for a hart; a saved state with more is refused. */
-    private static final int MAX_REGISTERS = 8192;
     private static final int STATE_VERSION = 1;
 
     /**
@@ -386,7 +384,7 @@ public final class RiscvVCpu extends ExitLoopVCpu {
         String what = "riscv64 vCPU " + vcpuId + " state";
         StateReader r = new StateReader(what, state, STATE_VERSION);
         int mp = r.getInt("run state");
-        int n = r.getCount("register count", MAX_REGISTERS);
+        int n = r.getCount("register count", KvmVcpu.MAX_REGISTERS);
         Set<Long> known = new HashSet<>();
         for (long id : kvm.registerIds()) {
             known.add(id);

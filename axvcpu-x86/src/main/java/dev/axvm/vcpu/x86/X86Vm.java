@@ -273,10 +273,12 @@ public final class X86Vm implements ArchVm {
         }
         long clock = r.getLong("guest clock");
         r.end();
-        try (Arena a = Arena.ofConfined()) {
-            for (X86VmPart p : irqchip ? X86VmPart.values() : new X86VmPart[0]) {
-                MemorySegment buf = a.allocateFrom(ValueLayout.JAVA_BYTE, parts[p.ordinal()]);
-                refusedIfFailed(X86Shim.setVmPart(vm.fd(), p.ordinal(), buf), "set " + p.label(), what);
+        if (irqchip) {
+            try (Arena a = Arena.ofConfined()) {
+                for (X86VmPart p : X86VmPart.values()) {
+                    MemorySegment buf = a.allocateFrom(ValueLayout.JAVA_BYTE, parts[p.ordinal()]);
+                    refusedIfFailed(X86Shim.setVmPart(vm.fd(), p.ordinal(), buf), "set " + p.label(), what);
+                }
             }
         }
         refusedIfFailed(X86Shim.setClock(vm.fd(), clock), "KVM_SET_CLOCK", what);

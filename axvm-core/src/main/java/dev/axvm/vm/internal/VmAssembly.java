@@ -117,8 +117,8 @@ public final class VmAssembly<P extends PagingHandler> {
     /**
      * Builds the VM's parts as {@link #VmAssembly(AxVMHal, AxVMConfig, ArchBackend, Map, List, SerialSink,
      * SerialSource, VmControl, UnhandledStop)} does, or, with {@code restoring}, from a snapshot: no
-     * image is loaded and no boot structure written (the snapshot's memory holds them), every vCPU
-     * is set up so that its saved state can be restored, and {@link VmSnapshot#restore} does the rest.
+     * image is loaded and no boot structure written (the snapshot's memory holds them), and
+     * {@link VmSnapshot.Restore} fills memory and restores the hypervisor's, vCPUs' and devices' state.
      */
     public VmAssembly(AxVMHal<P> hal, AxVMConfig config, ArchBackend explicitBackend, Map<String, byte[]> memoryImages,
             List<BaseDeviceOps<?>> extraDevices, SerialSink consoleOut, SerialSource consoleIn, VmControl control,

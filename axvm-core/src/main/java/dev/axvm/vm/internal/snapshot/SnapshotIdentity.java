@@ -20,6 +20,9 @@ import java.util.Objects;
 public record SnapshotIdentity(String architecture, String libraryVersion, String configDigest) {
     static final String SECTION = "identity";
 
+    /** The version of this library, as the build recorded it. */
+    public static final String LIBRARY_VERSION = readVersion();
+
     /** Checks the fields are present and one line each. */
     public SnapshotIdentity {
         for (String f : new String[] {architecture, libraryVersion, configDigest}) {
@@ -39,9 +42,6 @@ public record SnapshotIdentity(String architecture, String libraryVersion, Strin
             throw new IllegalStateException("this JDK has no SHA-256, which every Java SE platform must have", e);
         }
     }
-
-    /** The version of this library, as the build recorded it. */
-    public static final String LIBRARY_VERSION = readVersion();
 
     private static String readVersion() {
         try (InputStream in = SnapshotIdentity.class.getResourceAsStream("axvm-version.txt")) {
