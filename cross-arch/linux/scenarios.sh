@@ -168,7 +168,7 @@ scenario_reboot() {
   pass linux-reboot "the guest rebooted itself, reached /init again (\"$(marker 2)\") and powered off, exit 0"
 }
 
-# linux-snapshot (x86_64, riscv64): the shell VM is snapshotted as soon as its shell is ready
+# linux-snapshot: the shell VM is snapshotted as soon as its shell is ready
 # (run --snapshot-on), brought back in a fresh JVM (axvisor restore), and a command typed into the
 # restored shell answers there; the restored guest never boots again.
 scenario_snapshot() {
@@ -264,9 +264,7 @@ scenario_virtio_rng() {
   pass linux-virtio-rng "\"$got\": /dev/hwrng is the virtio device and gave 64 bytes, exit 0"
 }
 
-scenarios="boot smp console_input reboot panic virtio_blk virtio_console virtio_rng"
-# linux-snapshot: not on aarch64 until its backend can save a vCPU's state (KVM_GET_REG_LIST and the vGIC).
-[ "$arch" = riscv64 ] && scenarios="boot smp console_input reboot snapshot panic virtio_blk virtio_console virtio_rng"
+scenarios="boot smp console_input reboot snapshot panic virtio_blk virtio_console virtio_rng"
 [ "$arch" = x86_64 ] && scenarios="boot boot_bzimage smp console_input reboot snapshot panic virtio_blk virtio_console virtio_rng"
 [ -f "$dir/only" ] && scenarios=$(cat "$dir/only") # a developer's subset (bin/cross-arch-test --file LIST=linux/only)
 for s in $scenarios; do

@@ -65,6 +65,15 @@ AXVM_API int axvm_arm64_vgic_v3_init(int dev);
 /* KVM_IRQ_LINE with the arm64 encoding of type, target vCPU index and interrupt number. */
 AXVM_API int axvm_arm64_irq_line(int vm, uint32_t type, uint32_t vcpu_index, uint32_t num, uint32_t level);
 
+/* vgicstate.c: the vGICv3's state (distributor, each vCPU's redistributor and CPU interface,
+ * line levels) as 64-bit words in an order only the shim knows. How many words a vGIC of
+ * nr_irqs interrupts and vcpus vCPUs (MPIDRs mpidrs[0..vcpus-1]) has: */
+AXVM_API int axvm_arm64_vgic_state_words(uint32_t nr_irqs, uint32_t vcpus);
+/* Reads them into words; returns how many. Every vCPU must be out of KVM_RUN. */
+AXVM_API int axvm_arm64_vgic_save(int dev, uint32_t nr_irqs, uint32_t vcpus, const uint64_t *mpidrs, uint64_t *words);
+/* Writes them back to an initialised vGIC of the same shape, before any vCPU runs. */
+AXVM_API int axvm_arm64_vgic_restore(int dev, uint32_t nr_irqs, uint32_t vcpus, const uint64_t *mpidrs, uint64_t *words);
+
 /* smccc.c: whether the VM offers KVM_ARM_VM_SMCCC_FILTER (Linux 6.4+): 1, 0, or -errno. */
 AXVM_API int axvm_arm64_smccc_filter_available(int vm);
 /* Forwards SMCCC function ids base..base+count-1 to user space as KVM_EXIT_HYPERCALL. */

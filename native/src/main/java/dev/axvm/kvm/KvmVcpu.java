@@ -9,6 +9,7 @@ import dev.axvm.kvm.internal.Shim;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -225,6 +226,34 @@ public final class KvmVcpu implements AutoCloseable {
             MemorySegment.copy(value, 0, buf, ValueLayout.JAVA_BYTE, 0, value.length);
             return Shim.setOneReg(fd, regId, buf);
         }
+    }
+
+    /** The values of registers {@code ids} ({@link #register} each), in the same order. */
+    public byte[][] registers(long[] ids) {
+        byte[][] values = new byte[ids.length][];
+        for (int i = 0; i < ids.length; i++) {
+            values[i] = register(ids[i]);
+        }
+        return values;
+    }
+
+    /**
+     * Restores a saved vCPU: registers {@code ids[i]} set to {@code values[i]} in order, then the
+     * run state. A register KVM refuses to set is accepted when it already holds the value (a
+     * read-only one, as an ID register or the timer's frequency on the same host); otherwise the
+     * refusal is thrown, naming the register.
+     *
+     * @throws KvmException for the first register KVM refuses that holds another value, or a
+     *     refused run state
+     */
+    public void restoreRegisters(long[] ids, byte[][] values, int runState) {
+        for (int i = 0; i < ids.length; i++) {
+            int rc = setRegister(ids[i], values[i]);
+            if (rc < 0 && !Arrays.equals(register(ids[i]), values[i])) {
+                throw new KvmException(String.format("KVM_SET_ONE_REG(vCPU %d, 0x%x)", id, ids[i]), -rc);
+            }
+        }
+        Shim.check(setMpState(runState), "KVM_SET_MP_STATE(vCPU " + id + ", " + runState + ")");
     }
 
     /** KVM's run state of the vCPU (KVM_GET_MP_STATE: its number, as KVM defines it). */

@@ -17,6 +17,7 @@ import dev.axvm.vcpu.VCpuSetupConfig;
 import dev.axvm.vcpu.arm.internal.ArmShim;
 import dev.axvm.vcpu.arm.internal.SmcccCall;
 import dev.axvm.vcpu.spi.ExitLoopVCpu;
+import dev.axvm.vcpu.spi.RegisterListState;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -362,6 +363,43 @@ public final class ArmVCpu extends ExitLoopVCpu {
 
     private long pc() {
         return ArmShim.getReg(kvm.fd(), ArmRegister.PC.number(), words) < 0 ? -1 : word(0);
+    }
+
+    // ---- snapshot state ---------------------------------------------------------------------
+
+    private static final int STATE_VERSION = 1;
+
+    /**
+     * Encoding 1: the version byte, then {@link RegisterListState}'s: KVM's run state (a secondary
+     * the guest has not started, or stopped, is STOPPED) and every register KVM lists
+     * (KVM_GET_REG_LIST: core, FP/SIMD, system registers, the timers, the firmware's pseudo
+     * registers). The guest's virtual time travels in the timer's counter register. The vGIC's
+     * CPU interface is not among them: it belongs to the VM's state ({@link ArmVm#saveState}).
+     */
+    @Override
+    public byte[] saveState() {
+        kvm.completePendingExit();
+        long[] ids = kvm.registerIds();
+        return new RegisterListState(kvm.mpState(), ids, kvm.registers(ids)).encode(STATE_VERSION);
+    }
+
+    /**
+     * Every register comes back in the saved order ({@link KvmVcpu#restoreRegisters}: a read-only one,
+     * as an ID register, only where it already holds the saved value), then the run state. Call
+     * it on a vCPU that has never run.
+     */
+    @Override
+    public void restoreState(byte[] state) {
+        String what = "aarch64 vCPU " + vcpuId + " state";
+        RegisterListState s = RegisterListState.decode(what, state, STATE_VERSION, kvm.registerIds(),
+                KvmVcpu::registerSize, KvmVcpu.MAX_REGISTERS);
+        try {
+            kvm.restoreRegisters(s.ids(), s.values(), s.runState());
+        } catch (KvmException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
+        powerOnPending = false;
+        lastExit = LastExit.NONE;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.axvm.vcpu.arm;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import dev.axvm.addrspace.GuestPhysAddrRange;
 import dev.axvm.addrspace.MappingFlags;
 import dev.axvm.kvm.Kvm;
@@ -17,7 +19,10 @@ import dev.axvm.vcpu.spi.ArchVm;
 import dev.axvm.vcpu.spi.ArchVmConfig;
 import dev.axvm.vcpu.spi.Doorbell;
 import dev.axvm.vcpu.spi.PlatformFacts;
+import dev.axvm.vcpu.spi.StateReader;
+import dev.axvm.vcpu.spi.StateWriter;
 import dev.axvm.vcpu.spi.Teardown;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -284,6 +289,86 @@ public final class ArmVm implements ArchVm {
                     + ArmPlatform.FIRST_SPI_INTID + ".." + (ArmPlatform.FIRST_SPI_INTID + layout.spiCount() - 1) + ")");
         }
         raise(ArmShim.IRQ_SPI, 0, line, high);
+    }
+
+    // ---- snapshot state ---------------------------------------------------------------------
+
+    private static final int STATE_VERSION = 1;
+
+    /**
+     * Encoding 1: the version byte; without a vGIC nothing more (each vCPU's timer is in its own
+     * registers). With one: the interrupt count, the vCPU count, and the vGIC's state as the shim
+     * flattens it (distributor, each redistributor and CPU interface, the input line levels) as a
+     * count of 64-bit words and the words. Call it with every vCPU out of {@code run}: KVM
+     * refuses to touch the vGIC while one is inside.
+     */
+    @Override
+    public synchronized byte[] saveState() {
+        StateWriter w = new StateWriter(STATE_VERSION);
+        if (vgicFd < 0) {
+            return w.toByteArray();
+        }
+        ensureIrqchipReady();
+        int nrIrqs = layout.interruptCount();
+        try (Arena a = Arena.ofConfined()) {
+            int n = Shim.check(ArmShim.vgicStateWords(nrIrqs, vcpus.size()), "vGIC state size");
+            MemorySegment words = a.allocate(8L * n, 8);
+            Shim.check(ArmShim.vgicSave(vgicFd, nrIrqs, vcpus.size(), mpidrs(a), words),
+                    "KVM_GET_DEVICE_ATTR(vGICv3 state, VM " + vmId + ")");
+            w.putInt(nrIrqs).putInt(vcpus.size()).putInt(n);
+            for (long word : words.toArray(JAVA_LONG)) {
+                w.putLong(word);
+            }
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * Puts back what {@link #saveState} gave, after every vCPU is created and before any runs: the
+     * vGIC is initialised first (KVM takes its registers only then). A state of another vGIC
+     * shape is refused before KVM is touched.
+     */
+    @Override
+    public synchronized void restoreState(byte[] state) {
+        String what = "aarch64 VM " + vmId + " state";
+        StateReader r = new StateReader(what, state, STATE_VERSION);
+        if (vgicFd < 0) {
+            r.end();
+            return;
+        }
+        int nrIrqs = r.getInt("vGIC interrupt count");
+        int cpus = r.getInt("vGIC vCPU count");
+        if (nrIrqs != layout.interruptCount() || cpus != vcpus.size()) {
+            throw r.refused("a vGIC of " + nrIrqs + " interrupts and " + cpus + " vCPUs; this VM's has "
+                    + layout.interruptCount() + " and " + vcpus.size());
+        }
+        int expected = Shim.check(ArmShim.vgicStateWords(nrIrqs, cpus), "vGIC state size");
+        int n = r.getCount("vGIC word count", expected);
+        if (n != expected) {
+            throw r.refused("vGIC word count " + n + "; a vGIC of this shape has " + expected);
+        }
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = r.getLong("vGIC word " + i);
+        }
+        r.end();
+        ensureIrqchipReady();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment words = a.allocateFrom(JAVA_LONG, values);
+            int rc = ArmShim.vgicRestore(vgicFd, nrIrqs, cpus, mpidrs(a), words);
+            if (rc < 0) {
+                throw new IllegalArgumentException(what + ": "
+                        + new KvmException("KVM_SET_DEVICE_ATTR(vGICv3 state)", -rc).getMessage());
+            }
+        }
+    }
+
+    private MemorySegment mpidrs(Arena a) {
+        long[] m = new long[vcpus.size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = vcpus.get(i).mpidr();
+        }
+        return a.allocateFrom(JAVA_LONG, m);
     }
 
     /** Where KVM serves PSCI CPU_ON itself (Linux before 6.4), it also starts secondary vCPUs itself. */

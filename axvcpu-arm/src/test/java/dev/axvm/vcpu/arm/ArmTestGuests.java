@@ -50,12 +50,26 @@ final class ArmTestGuests implements AutoCloseable {
     }
 
     ArmTestGuests(String guest, int vcpuCount, boolean irqchip, long bootArgument) {
+        this(guest, vcpuCount, irqchip, bootArgument, null, null, null);
+    }
+
+    /**
+     * A one-vCPU VM with a vGIC that continues where a saved one stopped: {@code memory} is its
+     * whole RAM, and the VM's and the vCPU's saved states are restored before it is bound to the
+     * calling thread.
+     */
+    static ArmTestGuests restored(byte[] memory, byte[] vmState, byte[] vcpuState) {
+        return new ArmTestGuests(null, 1, true, DTB, memory, vmState, vcpuState);
+    }
+
+    private ArmTestGuests(String guest, int vcpuCount, boolean irqchip, long bootArgument, byte[] memory, byte[] vmState,
+            byte[] vcpuState) {
         vm = ArmVm.create(new ArchVmConfig(1, vcpuCount, irqchip));
         try {
             MemorySegment mem = arena.allocate(RAM_SIZE, 1 << 21);
             ram = new SegmentGuestMemory(ArmPlatform.RAM_BASE, mem);
-            byte[] image = image(guest);
-            ram.write(ArmPlatform.KERNEL_LOAD, image, 0, image.length);
+            byte[] image = memory != null ? memory : image(guest);
+            ram.write(memory != null ? ArmPlatform.RAM_BASE : ArmPlatform.KERNEL_LOAD, image, 0, image.length);
             vm.mapRam(ArmPlatform.RAM_BASE, mem, MappingFlags.RWX);
             for (int i = 0; i < vcpuCount; i++) {
                 ArmVCpu v = vm.createVcpu(new VCpuCreateConfig(1, i, ArmPlatform.mpidrOf(i)));
@@ -63,6 +77,10 @@ final class ArmTestGuests implements AutoCloseable {
                 v.setNestedRoot(HostPhysAddr.of(0));
                 v.setup(new VCpuSetupConfig(EntryMode.DEFAULT, bootArgument, ram, 0));
                 vcpus.add(v);
+            }
+            if (memory != null) {
+                vm.restoreState(vmState);
+                vcpus.get(0).restoreState(vcpuState);
             }
             vcpu = vcpus.get(0);
             vcpu.bind();
@@ -79,6 +97,13 @@ final class ArmTestGuests implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The whole RAM, as a snapshot would write it. */
+    byte[] memory() {
+        byte[] out = new byte[(int) RAM_SIZE];
+        ram.read(ArmPlatform.RAM_BASE, out, 0, out.length);
+        return out;
     }
 
     @Override

@@ -20,14 +20,10 @@ import dev.axvm.vcpu.riscv.internal.RiscvShim;
 import dev.axvm.vcpu.riscv.internal.SbiCall;
 import dev.axvm.vcpu.spi.ExitLoopVCpu;
 import dev.axvm.vcpu.spi.PlatformFacts;
-import dev.axvm.vcpu.spi.StateReader;
-import dev.axvm.vcpu.spi.StateWriter;
+import dev.axvm.vcpu.spi.RegisterListState;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A riscv64 vCPU on KVM (H-extension underneath). Registers go through {@code KVM_GET/SET_ONE_REG};
@@ -358,58 +354,30 @@ public final class RiscvVCpu extends ExitLoopVCpu {
     private static final int STATE_VERSION = 1;
 
     /**
-     * Encoding 1: the version byte, KVM's run state (KVM_GET_MP_STATE), the register count, then
-     * each register KVM lists (KVM_GET_REG_LIST: core, CSRs, timer, FP, vector, ISA and SBI
-     * extensions, ...) as its id and a length-prefixed value. The guest's time travels in the
-     * timer registers.
+     * Encoding 1: the version byte, then {@link RegisterListState}'s: KVM's run state and every
+     * register KVM lists (KVM_GET_REG_LIST: core, CSRs, timer, FP, vector, ISA and SBI
+     * extensions, ...). The guest's time travels in the timer registers.
      */
     @Override
     public byte[] saveState() {
         kvm.completePendingExit();
         long[] ids = kvm.registerIds();
-        StateWriter w = new StateWriter(STATE_VERSION).putInt(kvm.mpState()).putInt(ids.length);
-        for (long id : ids) {
-            w.putLong(id).putBlock(kvm.register(id));
-        }
-        return w.toByteArray();
+        return new RegisterListState(kvm.mpState(), ids, kvm.registers(ids)).encode(STATE_VERSION);
     }
 
     /**
-     * Every register comes back in the saved order, then the run state. A register KVM refuses to
-     * set is accepted only when it already holds the saved value (a read-only one, as the timer's
-     * frequency on the same host).
+     * Every register comes back in the saved order ({@link KvmVcpu#restoreRegisters}: a read-only one
+     * only where it already holds the saved value), then the run state.
      */
     @Override
     public void restoreState(byte[] state) {
         String what = "riscv64 vCPU " + vcpuId + " state";
-        StateReader r = new StateReader(what, state, STATE_VERSION);
-        int mp = r.getInt("run state");
-        int n = r.getCount("register count", KvmVcpu.MAX_REGISTERS);
-        Set<Long> known = new HashSet<>();
-        for (long id : kvm.registerIds()) {
-            known.add(id);
-        }
-        long[] ids = new long[n];
-        byte[][] values = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            int at = r.offset();
-            ids[i] = r.getLong("register id");
-            if (!known.contains(ids[i])) {
-                throw r.refused(String.format("register 0x%x (offset %d) is not one this vCPU has", ids[i], at));
-            }
-            values[i] = r.getBlock(String.format("register 0x%x", ids[i]), KvmVcpu.registerSize(ids[i]));
-        }
-        r.end();
-        for (int i = 0; i < n; i++) {
-            int rc = kvm.setRegister(ids[i], values[i]);
-            if (rc < 0 && !Arrays.equals(kvm.register(ids[i]), values[i])) {
-                throw new IllegalArgumentException(what + ": " + new KvmException(
-                        String.format("KVM_SET_ONE_REG(0x%x)", ids[i]), -rc).getMessage());
-            }
-        }
-        int rc = kvm.setMpState(mp);
-        if (rc < 0) {
-            throw new IllegalArgumentException(what + ": " + new KvmException("KVM_SET_MP_STATE(" + mp + ")", -rc).getMessage());
+        RegisterListState s = RegisterListState.decode(what, state, STATE_VERSION, kvm.registerIds(),
+                KvmVcpu::registerSize, KvmVcpu.MAX_REGISTERS);
+        try {
+            kvm.restoreRegisters(s.ids(), s.values(), s.runState());
+        } catch (KvmException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
         }
         lastExit = LastExit.NONE;
     }

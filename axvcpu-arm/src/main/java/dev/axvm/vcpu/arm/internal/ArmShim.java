@@ -48,6 +48,12 @@ public final class ArmShim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle IRQ_LINE = Downcalls.of("axvm_arm64_irq_line",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle VGIC_STATE_WORDS = Downcalls.of("axvm_arm64_vgic_state_words",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle VGIC_SAVE = Downcalls.of("axvm_arm64_vgic_save",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle VGIC_RESTORE = Downcalls.of("axvm_arm64_vgic_restore",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SMCCC_FILTER = Downcalls.of("axvm_arm64_smccc_filter_available",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SMCCC_FORWARD = Downcalls.of("axvm_arm64_smccc_forward",
@@ -130,6 +136,33 @@ public final class ArmShim {
     public static int irqLine(int vm, int type, int vcpuIndex, int number, int level) {
         try {
             return (int) IRQ_LINE.invokeExact(vm, type, vcpuIndex, number, level);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** How many 64-bit words the state of a vGIC of {@code nrIrqs} interrupts and {@code vcpus} vCPUs has. */
+    public static int vgicStateWords(int nrIrqs, int vcpus) {
+        try {
+            return (int) VGIC_STATE_WORDS.invokeExact(nrIrqs, vcpus);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** Reads the vGIC's state into {@code words}; {@code mpidrs} holds each vCPU's MPIDR. */
+    public static int vgicSave(int device, int nrIrqs, int vcpus, MemorySegment mpidrs, MemorySegment words) {
+        try {
+            return (int) VGIC_SAVE.invokeExact(device, nrIrqs, vcpus, mpidrs, words);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** Writes {@link #vgicSave}'s words back into an initialised vGIC of the same shape. */
+    public static int vgicRestore(int device, int nrIrqs, int vcpus, MemorySegment mpidrs, MemorySegment words) {
+        try {
+            return (int) VGIC_RESTORE.invokeExact(device, nrIrqs, vcpus, mpidrs, words);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
