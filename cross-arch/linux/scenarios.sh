@@ -168,12 +168,14 @@ scenario_reboot() {
   pass linux-reboot "the guest rebooted itself, reached /init again (\"$(marker 2)\") and powered off, exit 0"
 }
 
-# linux-snapshot: the shell VM is snapshotted as soon as its shell is ready
-# (run --snapshot-on), brought back in a fresh JVM (axvisor restore), and a command typed into the
-# restored shell answers there; the restored guest never boots again.
+# linux-snapshot: the shell VM is snapshotted as soon as its shell is ready (run --snapshot-on),
+# brought back in a fresh JVM (axvisor restore), and a command typed into the restored shell
+# answers there; the restored guest never boots again. That VM then writes a file and is
+# snapshotted again as a diff (--diff: only the pages changed since the restore, layered on the
+# first file), and a third JVM restores the diff and reads the file back.
 scenario_snapshot() {
-  snap=$tools/linux.axsnap
-  rm -f "$snap"
+  snap=$tools/linux.axsnap diff=$tools/linux-diff.axsnap
+  rm -f "$snap" "$diff"
   start linux-snapshot "$dir/shell.toml" --snapshot-on "AXVM-LINUX-SHELL ready" --snapshot-to "$snap"
   finish
   taken=$(grep "snapshot of VM" "$out/linux-snapshot.err" | sed 's/^axvisor: //')
@@ -181,15 +183,28 @@ scenario_snapshot() {
     fail linux-snapshot "no snapshot once the shell was ready: $(why)"; return
   fi
   size=$(du -k "$snap" | cut -f1)
-  resume linux-snapshot-restore "$snap"
+  resume linux-snapshot-restore "$snap" --snapshot-on AXVM-DIFF-5 --snapshot-to "$diff" --diff
   keys 'echo AXVM-ECHO-$((6*7))'
-  await AXVM-ECHO-42 && keys 'poweroff -f'
+  await AXVM-ECHO-42 && keys 'echo AXVM-KEPT-$((3+4)) > /kept; sync; echo AXVM-DIFF-$((2+3))'
   finish
   restored=$(grep "restored from" "$out/linux-snapshot-restore.err" | sed 's/^axvisor: //')
+  diffed=$(grep "diff snapshot of VM" "$out/linux-snapshot-restore.err" | sed 's/^axvisor: //')
   if [ "$rc" != 0 ] || [ "$(count "$log" AXVM-ECHO-42)" -lt 1 ] || [ "$(count "$log" AXVM-LINUX-INIT)" -ne 0 ]; then
     fail linux-snapshot "the restored shell did not answer AXVM-ECHO-42 without booting again (or no exit 0): $(why)"; return
   fi
-  pass linux-snapshot "$taken ($size KiB on disk); $restored; its shell answered AXVM-ECHO-42 and powered off, exit 0"
+  if [ ! -s "$diff" ] || [ -z "$diffed" ]; then
+    fail linux-snapshot "no diff snapshot once the restored shell wrote /kept: $(why)"; return
+  fi
+  dsize=$(du -k "$diff" | cut -f1)
+  resume linux-snapshot-diff "$diff"
+  keys 'cat /kept'
+  await AXVM-KEPT-7 && keys 'poweroff -f'
+  finish
+  layered=$(grep "restored from" "$out/linux-snapshot-diff.err" | sed 's/^axvisor: //')
+  if [ "$rc" != 0 ] || [ "$(count "$log" AXVM-KEPT-7)" -lt 1 ] || [ "$(count "$log" AXVM-LINUX-INIT)" -ne 0 ]; then
+    fail linux-snapshot "the shell restored from the diff did not read back /kept (or no exit 0): $(why)"; return
+  fi
+  pass linux-snapshot "$taken ($size KiB on disk); $restored; its shell answered AXVM-ECHO-42; $diffed ($dsize KiB on disk); $layered; /kept read back, exit 0"
 }
 
 # linux-panic: a kernel panic (panic=-1 reboots at once) stops the VM with the panic as its cause.

@@ -60,6 +60,7 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
     private final StampedLock lock = new StampedLock();
     private AreaIndex areas = AreaIndex.EMPTY;
     private boolean closed;
+    private volatile WrittenPages writtenPages;
 
     /**
      * An empty address space over {@code [base, base + size)} whose linear areas may use entries up
@@ -481,6 +482,22 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
     // ---------------------------------------------------------------- GuestMemory
 
     /**
+     * Notes every host write into this space's RAM in {@code pages} from now on (null: stop):
+     * the writes through this class's own methods and those reported by {@link #noteWritten}.
+     */
+    public void trackWrites(WrittenPages pages) {
+        this.writtenPages = pages;
+    }
+
+    @Override
+    public void noteWritten(long gpa, long length) {
+        WrittenPages w = writtenPages;
+        if (w != null) {
+            w.note(gpa, length);
+        }
+    }
+
+    /**
      * {@inheritDoc} Here: a whole linear area (one host block), or one page of an allocated area
      * (populated here if lazy).
      */
@@ -630,6 +647,7 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
             MemorySegment s = a == null ? null : a.hostSegment(gpa);
             if (s != null && a.isRam()) {
                 s.set(ValueLayout.JAVA_BYTE, a.hostOffset(gpa), value);
+                noteWritten(gpa, 1);
                 return;
             }
         } finally {
@@ -647,6 +665,7 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
             MemorySegment s = a == null ? null : a.hostSegment(gpa);
             if (s != null && a.isRam() && a.contiguousEnd(gpa) - gpa >= 2) {
                 s.set(LE_SHORT, a.hostOffset(gpa), value);
+                noteWritten(gpa, 2);
                 return;
             }
         } finally {
@@ -664,6 +683,7 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
             MemorySegment s = a == null ? null : a.hostSegment(gpa);
             if (s != null && a.isRam() && a.contiguousEnd(gpa) - gpa >= 4) {
                 s.set(LE_INT, a.hostOffset(gpa), value);
+                noteWritten(gpa, 4);
                 return;
             }
         } finally {
@@ -681,6 +701,7 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
             MemorySegment s = a == null ? null : a.hostSegment(gpa);
             if (s != null && a.isRam() && a.contiguousEnd(gpa) - gpa >= 8) {
                 s.set(LE_LONG, a.hostOffset(gpa), value);
+                noteWritten(gpa, 8);
                 return;
             }
         } finally {
@@ -708,6 +729,7 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
     }
 
     private void writeSlow(String op, long gpa, int n, long value) {
+        noteWritten(gpa, n);
         long stamp = lock.writeLock();
         try {
             checkOpen();
@@ -754,6 +776,9 @@ public final class AddrSpace<P extends PagingHandler> implements GuestMemory, Au
     }
 
     private void copy(long gpa, byte[] array, MemorySegment segment, long pos, long length, boolean toGuest) {
+        if (toGuest) {
+            noteWritten(gpa, length);
+        }
         long cur = gpa;
         long end = gpa + length;
         while (cur < end) {

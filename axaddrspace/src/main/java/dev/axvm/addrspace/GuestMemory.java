@@ -91,4 +91,12 @@ public interface GuestMemory {
         throw new UnsupportedOperationException(getClass().getSimpleName()
                 + " does not expose host memory; a device that needs RAM windows runs on an AddrSpace");
     }
+
+    /**
+     * Tells this memory that the host wrote {@code length} bytes at {@code gpa} behind its back,
+     * through a {@link RamWindow}: device emulation calls it so that a diff snapshot holds the
+     * pages it wrote (the hypervisor logs only the guest's own writes). Does nothing by default;
+     * {@link AddrSpace} notes it while its VM tracks writes, and notes its own writes itself.
+     */
+    default void noteWritten(long gpa, long length) {}
 }

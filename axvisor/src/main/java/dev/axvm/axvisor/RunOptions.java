@@ -38,10 +38,17 @@ final class RunOptions {
     @Option(names = "--snapshot-to", paramLabel = "FILE", description = "Where --snapshot-on writes the snapshot.")
     Path snapshotTo;
 
+    @Option(names = "--diff",
+            description = "With --snapshot-on: write a diff snapshot, only the memory changed since the snapshot the VM "
+                    + "was restored from (`axvisor restore`), layered on that file, which must stay (or sit beside the diff).")
+    boolean diff;
+
     /** Whether the options fit together; when not, says why on {@code err}. */
     boolean check(PrintWriter err) {
-        if ((snapshotOn == null) != (snapshotTo == null)) {
-            err.println("axvisor: --snapshot-on and --snapshot-to go together");
+        String why = (snapshotOn == null) != (snapshotTo == null) ? "--snapshot-on and --snapshot-to go together"
+                : diff && snapshotOn == null ? "--diff goes with --snapshot-on and --snapshot-to" : null;
+        if (why != null) {
+            err.println("axvisor: " + why);
             err.flush();
             return false;
         }

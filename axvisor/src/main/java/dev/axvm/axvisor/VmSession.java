@@ -143,10 +143,11 @@ final class VmSession {
         try {
             vm.pause();
             long paused = System.nanoTime();
-            long pages = vm.snapshot(file);
+            long pages = options.diff ? vm.snapshotDiff(file) : vm.snapshot(file);
             long written = System.nanoTime();
-            snapshotResult.set(String.format("snapshot of VM '%s' written to %s: %d pages of guest memory; paused in %.1f ms, "
-                    + "written in %.1f ms", vm.name(), file, pages, (paused - t0) / 1e6, (written - paused) / 1e6));
+            snapshotResult.set(String.format("%s of VM '%s' written to %s: %d pages of guest memory; paused in %.1f ms, "
+                    + "written in %.1f ms", options.diff ? "diff snapshot" : "snapshot", vm.name(), file, pages,
+                    (paused - t0) / 1e6, (written - paused) / 1e6));
             vm.stop(StopCause.hostRequest("its snapshot is written"));
         } catch (SnapshotException | IllegalStateException | UnsupportedOperationException e) {
             snapshotFailed.set(true);

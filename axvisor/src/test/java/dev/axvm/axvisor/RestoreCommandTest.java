@@ -50,4 +50,11 @@ class RestoreCommandTest {
         assertEquals(1, r.status());
         assertTrue(r.err().contains("--snapshot-on and --snapshot-to go together"), r.err());
     }
+
+    @Test
+    void diffWithoutSnapshotOnIsRefused() {
+        Run r = axvisor("restore", "--diff", dir.resolve("vm.axsnap").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("--diff goes with --snapshot-on and --snapshot-to"), r.err());
+    }
 }

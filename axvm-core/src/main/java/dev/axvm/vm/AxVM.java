@@ -17,6 +17,7 @@ import dev.axvm.vm.fdt.Fdt;
 import dev.axvm.vm.internal.VcpuSlot;
 import dev.axvm.vm.internal.VmAssembly;
 import dev.axvm.vm.internal.VmLifecycle;
+import dev.axvm.vm.internal.DirtyTracking;
 import dev.axvm.vm.internal.VmSnapshot;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,6 +69,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     private final VcpuSlot[] slots;
     private final VmLifecycle lifecycle;
     private final AtomicReference<StopCause> requestedStop = new AtomicReference<>();
+    private final DirtyTracking tracking = new DirtyTracking();
 
     AxVM(AxVMBuilder<H, P> b) {
         this.hal = b.hal;
@@ -83,6 +85,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
                     b.quiesce.toNanos());
             if (restore != null) {
                 restoreRunState(restore);
+                tracking.startAt(parts, restore.ref());
             }
         }
     }
@@ -108,6 +111,7 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         @Override
         public void rebuild() {
             requestedStop.set(null); // a device's request belonged to the boot that is ending
+            tracking.hardwareReplaced();
             parts.rebuild();
         }
 
@@ -266,7 +270,31 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     public long snapshot(Path file) {
         lifecycle.beginSnapshot();
         try {
-            return VmSnapshot.write(file, parts, lifecycle);
+            return VmSnapshot.write(file, parts, lifecycle, tracking, false);
+        } finally {
+            lifecycle.endSnapshot();
+        }
+    }
+
+    /**
+     * Writes a diff snapshot of the paused VM to {@code file}: everything {@link #snapshot} writes
+     * but memory, of which only the pages changed since the VM's last snapshot (written, or the
+     * one it was restored from) — those the guest wrote (the hypervisor's dirty log) and those
+     * device emulation wrote — layered on that snapshot, which must stay where it is (or beside
+     * this file) for {@link AxVMBuilder#restoreFrom} to read the chain. Dirty-page logging starts
+     * at a VM's first snapshot or restore: a VM never snapshotted pays nothing for it. The VM's
+     * next diff layers on this one.
+     *
+     * @return how many 4 KiB pages of guest memory were written
+     * @throws IllegalStateException when the VM is not {@link VmStatus#SUSPENDED}, or has no
+     *     snapshot to layer on (never snapshotted, rebooted since, or the last snapshot failed)
+     * @throws SnapshotException as {@link #snapshot}
+     * @throws UnsupportedOperationException when the backend cannot save its state or log dirty pages
+     */
+    public long snapshotDiff(Path file) {
+        lifecycle.beginSnapshot();
+        try {
+            return VmSnapshot.write(file, parts, lifecycle, tracking, true);
         } finally {
             lifecycle.endSnapshot();
         }

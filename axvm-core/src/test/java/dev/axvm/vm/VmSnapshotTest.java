@@ -314,4 +314,132 @@ class VmSnapshotTest {
         assertFalse(Files.exists(file));
         assertEquals(Transition.APPLIED, vm.resume(), "the VM goes on");
     }
+
+    // ---- diff snapshots ---------------------------------------------------------------------
+
+    private static final long GUEST_PAGE = 0x20_0000;
+    private static final long DEVICE_PAGE = 0x30_0000;
+    private static final long LATER_PAGE = 0x40_0000;
+
+    private AxVM<MockHal, ?> restored(ScriptedBackend backend, Path file) {
+        return keep(AxVM.builder(config().build(), hal).backend(backend).restoreFrom(file).build());
+    }
+
+    @Test
+    void aDiffHoldsExactlyThePagesTheGuestAndTheDevicesWroteAndLayersOnItsBase() {
+        ScriptedBackend backend = backend();
+        AxVM<MockHal, ?> first = pausedVm(backend);
+        ScriptedArchVm hw = backend.vms().getFirst();
+        Path base = dir.resolve("base.axsnap");
+        first.snapshot(base);
+        hw.guestWrite(GUEST_PAGE + 8, 0x1111);          // a guest store, in the hypervisor's log
+        first.addrSpace().writeLong(DEVICE_PAGE, 0x2222); // device emulation, in the VM's own log
+        Path diff = dir.resolve("diff1.axsnap");
+        assertEquals(2, first.snapshotDiff(diff), "the guest's page and the device's, nothing else");
+        hw.guestWrite(LATER_PAGE, 0x3333);
+        first.vcpu(0).setGpr(3, 0x5eed_0004L);
+        Path diff2 = dir.resolve("diff2.axsnap");
+        assertEquals(1, first.snapshotDiff(diff2), "only what changed since the first diff");
+
+        AxVM<MockHal, ?> second = restored(backend, diff2);
+        assertEquals(0xfeed_f00d_cafeL, second.addrSpace().readLong(MARKER), "from the full snapshot");
+        assertEquals(0x1111, second.addrSpace().readLong(GUEST_PAGE + 8), "from the first diff");
+        assertEquals(0x2222, second.addrSpace().readLong(DEVICE_PAGE), "from the first diff");
+        assertEquals(0x3333, second.addrSpace().readLong(LATER_PAGE), "from the second diff");
+        assertEquals(0x5eed_0004L, second.vcpu(0).getGpr(3), "registers from the newest file");
+        AxVM<MockHal, ?> middle = restored(backend, diff);
+        assertEquals(0, middle.addrSpace().readLong(LATER_PAGE), "a diff restores its own point in time");
+        assertEquals(0x5eed_0003L, middle.vcpu(0).getGpr(3));
+
+        // The restored VM tracks from its snapshot on: its own diff layers on diff2.
+        ScriptedArchVm hw2 = backend.vms().get(1);
+        hw2.guestWrite(GUEST_PAGE, 0x4444);
+        Path diff3 = dir.resolve("diff3.axsnap");
+        assertEquals(1, second.snapshotDiff(diff3));
+        AxVM<MockHal, ?> third = restored(backend, diff3);
+        assertEquals(0x4444, third.addrSpace().readLong(GUEST_PAGE));
+        assertEquals(0x3333, third.addrSpace().readLong(LATER_PAGE));
+    }
+
+    @Test
+    void aDiffWithoutABaseOrWithAnotherFileAtItsPlaceIsRefusedSayingWhy() throws IOException {
+        AxVM<MockHal, ?> vm = pausedVm(backend());
+        IllegalStateException none = assertThrows(IllegalStateException.class, () -> vm.snapshotDiff(dir.resolve("d.axsnap")));
+        assertTrue(none.getMessage().contains("not been snapshotted"), none.getMessage());
+        Path base = dir.resolve("base.axsnap");
+        vm.snapshot(base);
+        Path diff = dir.resolve("diff.axsnap");
+        vm.snapshotDiff(diff);
+
+        Path moved = Files.createDirectory(dir.resolve("moved"));
+        Files.move(base, moved.resolve("base.axsnap"));
+        Files.move(diff, moved.resolve("diff.axsnap"));
+        restored(backend(), moved.resolve("diff.axsnap")).close(); // the base beside the diff is found
+        SnapshotException missing = assertThrows(SnapshotException.class,
+                () -> AxVM.builder(config().build(), hal).backend(backend()).restoreFrom(dir.resolve("gone.axsnap")).build());
+        assertTrue(missing.getMessage().contains("cannot open"), missing.getMessage());
+        Files.delete(moved.resolve("base.axsnap"));
+        SnapshotException noBase = assertThrows(SnapshotException.class,
+                () -> AxVM.builder(config().build(), hal).backend(backend()).restoreFrom(moved.resolve("diff.axsnap")).build());
+        assertTrue(noBase.getMessage().startsWith(base + ": cannot open"), noBase.getMessage());
+
+        vm.addrSpace().writeLong(MARKER, 0x0bad); // (the same VM unchanged would write the very same file)
+        vm.snapshot(base); // another snapshot where the diff's base was
+        Files.move(moved.resolve("diff.axsnap"), diff);
+        SnapshotException other = assertThrows(SnapshotException.class,
+                () -> AxVM.builder(config().build(), hal).backend(backend()).restoreFrom(diff).build());
+        assertTrue(other.getMessage().startsWith(diff + ": ") && other.getMessage().contains("another fingerprint"),
+                other.getMessage());
+    }
+
+    /** Seeded bit flips in a diff snapshot (its base intact): refused in one line naming the diff, or the same VM. */
+    @Test
+    void everyBitFlippedInADiffSnapshotIsRefusedOrChangesNothing() throws IOException {
+        ScriptedBackend backend = backend();
+        AxVM<MockHal, ?> first = pausedVm(backend);
+        first.snapshot(dir.resolve("base.axsnap"));
+        backend.vms().getFirst().guestWrite(GUEST_PAGE, 0x1111);
+        Path diff = dir.resolve("diff.axsnap");
+        first.snapshotDiff(diff);
+        byte[] good = Files.readAllBytes(diff);
+        Path bad = dir.resolve("bad.axsnap");
+        int refused = 0;
+        // A diff is mostly the padding of its small sections: half the flips land on its non-zero bytes.
+        int[] meaningful = java.util.stream.IntStream.range(0, good.length).filter(i -> good[i] != 0).toArray();
+        for (long seed : Seeds.forCases("VmSnapshotTest.diffFlips", 200)) {
+            java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+            int at = r.nextBoolean() ? r.nextInt(good.length) : meaningful[r.nextInt(meaningful.length)];
+            byte[] b = good.clone();
+            b[at] ^= (byte) (1 << r.nextInt(8));
+            Files.write(bad, b);
+            try {
+                AxVM<MockHal, ?> vm = AxVM.builder(config().build(), hal).backend(backend()).restoreFrom(bad).build();
+                try {
+                    assertEquals(0xfeed_f00d_cafeL, vm.addrSpace().readLong(MARKER), Seeds.replay(seed) + ": offset " + at);
+                    assertEquals(0x1111, vm.addrSpace().readLong(GUEST_PAGE), Seeds.replay(seed) + ": offset " + at);
+                    assertEquals(0x5eed_0003L, vm.vcpu(0).getGpr(3), Seeds.replay(seed) + ": offset " + at);
+                } finally {
+                    vm.close();
+                }
+            } catch (SnapshotException e) {
+                refused++;
+                assertTrue(e.getMessage().startsWith(bad + ": ") && e.getMessage().lines().count() == 1,
+                        Seeds.replay(seed) + ": " + e.getMessage());
+            }
+        }
+        assertTrue(refused > 100, "most flips land in checked bytes: " + refused + " of 200 refused");
+    }
+
+    @Test
+    void aRebootBreaksTheChainUntilTheNextFullSnapshot() {
+        AxVM<MockHal, ?> vm = pausedVm(backend());
+        vm.snapshot(dir.resolve("base.axsnap"));
+        vm.resume();
+        assertEquals(Transition.APPLIED, vm.reboot());
+        vm.pause();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> vm.snapshotDiff(dir.resolve("d.axsnap")));
+        assertTrue(e.getMessage().contains("rebooted"), e.getMessage());
+        vm.snapshot(dir.resolve("base2.axsnap"));
+        vm.snapshotDiff(dir.resolve("d.axsnap"));
+    }
 }

@@ -733,10 +733,19 @@ public final class VmAssembly<P extends PagingHandler> {
         return interrupts;
     }
 
-    /** The hardware VM (null between the close of the old one and the new one during a reboot, and after release). */
     /** Asks the HAL to map RAM block {@code index} from {@code file} at {@code offset}, copy-on-write; false when it cannot. */
     boolean mapRamFromFile(int index, java.nio.file.Path file, long offset) {
         return hal.mapGuestRamFromFile(ramBlocks.get(index), file, offset);
+    }
+
+    /** Where RAM block {@code index} sits in the guest. */
+    public long ramGpa(int index) {
+        return config.kernel().memoryRegions().get(index).gpa();
+    }
+
+    /** Whether the guest can write RAM block {@code index} (read-only blocks change only by the host). */
+    public boolean ramWritable(int index) {
+        return flags(config.kernel().memoryRegions().get(index)).has(MappingFlags.WRITE_BIT);
     }
 
     /** The RAM blocks, one per config memory region, in the config's order. */
@@ -749,6 +758,7 @@ public final class VmAssembly<P extends PagingHandler> {
         return config;
     }
 
+    /** The hardware VM (null between the close of the old one and the new one during a reboot, and after release). */
     public ArchVm archVm() {
         return archVm;
     }

@@ -8,12 +8,15 @@ import dev.axvm.device.StatelessDevice;
 import dev.axvm.vcpu.VCpuState;
 import dev.axvm.vm.GuestRamBlock;
 import dev.axvm.vm.SnapshotException;
+import dev.axvm.vm.internal.snapshot.DiffBase;
 import dev.axvm.vm.internal.snapshot.SnapshotIdentity;
 import dev.axvm.vm.internal.snapshot.SnapshotReader;
+import dev.axvm.vm.internal.snapshot.SnapshotRef;
 import dev.axvm.vm.internal.snapshot.SnapshotWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,6 +32,12 @@ import java.util.List;
  *   <li>{@code vcpu.<i>}: each vCPU's state (empty for one the guest never started);
  *   <li>{@code ram.<i>}: each memory region's content, zero pages as holes.
  * </ul>
+ * A <em>diff</em> snapshot has the same sections but for memory: {@code base} names the snapshot
+ * it layers on (its fingerprint, then its path as UTF-8), and each region is {@code ram.<i>.map}
+ * (the bitmap of the pages changed since the base: bit {@code i % 64} of little-endian word
+ * {@code i / 64} for page {@code i}) with {@code ram.<i>} holding just those pages. A restore reads
+ * the chain down to a full snapshot, brings its memory back (mapped or copied), then copies each
+ * diff's pages over it, oldest first; everything else comes from the newest file.
  * Devices are saved before the interrupt controllers and those before the vCPUs: a device that
  * raises a line while the VM is written can at worst leave an interrupt the device no longer
  * asks for, which guests take as spurious, and never lose one. A restore goes the other way
@@ -40,6 +49,8 @@ public final class VmSnapshot {
     private static final String RUN_STATE = "run-state";
     private static final String DEVICES = "devices";
     private static final String ARCH_VM = "arch-vm";
+    private static final String BASE = "base";
+    private static final String MAP = ".map";
 
     private VmSnapshot() {}
 
@@ -49,14 +60,18 @@ public final class VmSnapshot {
     }
 
     /**
-     * Writes the VM to {@code file} (atomically: a failure leaves no file). Call it between the
-     * lifecycle's {@code beginSnapshot} and {@code endSnapshot}.
+     * Writes the VM to {@code file} (atomically: a failure leaves no file), in full or, with
+     * {@code diff}, only the memory changed since its last snapshot ({@link DirtyTracking}), layered
+     * on that one. Call it between the lifecycle's {@code beginSnapshot} and {@code endSnapshot}.
+     * Either way the VM's next diff layers on this file; a failure breaks the chain.
      *
-     * @return how many pages of guest memory were written (zero pages are not)
+     * @return how many pages of guest memory were written (zero pages are not, in full)
      * @throws SnapshotException naming a device without snapshot state, or what failed to write
-     * @throws UnsupportedOperationException where the hypervisor backend cannot save its state yet
+     * @throws IllegalStateException for a diff with nothing to layer on (the message says why)
+     * @throws UnsupportedOperationException where the hypervisor backend cannot save its state yet,
+     *     or (a diff) cannot log dirty pages
      */
-    public static long write(Path file, VmAssembly<?> parts, VmLifecycle lifecycle) {
+    public static long write(Path file, VmAssembly<?> parts, VmLifecycle lifecycle, DirtyTracking tracking, boolean diff) {
         List<BaseDeviceOps<?>> devices = parts.everyDevice();
         for (BaseDeviceOps<?> d : devices) {
             if (!(d instanceof StatefulDevice) && !(d instanceof StatelessDevice)) {
@@ -64,6 +79,32 @@ public final class VmSnapshot {
                         + d.getClass().getSimpleName() + ") has no snapshot state yet");
             }
         }
+        SnapshotRef base = diff ? tracking.base() : null;
+        long[][] changed;
+        try {
+            changed = tracking.take(parts);
+        } catch (UnsupportedOperationException e) {
+            if (diff) {
+                throw e;
+            }
+            tracking.invalidate("this hypervisor cannot log dirty pages (" + e.getMessage() + ")");
+            return writeFile(file, parts, lifecycle, null, null).pages();
+        }
+        try {
+            Written w = writeFile(file, parts, lifecycle, base, changed);
+            tracking.based(file, w.fingerprint());
+            return w.pages();
+        } catch (RuntimeException e) {
+            tracking.invalidate("the last snapshot (" + file + ") failed");
+            throw e;
+        }
+    }
+
+    private record Written(long pages, byte[] fingerprint) {}
+
+    private static Written writeFile(Path file, VmAssembly<?> parts, VmLifecycle lifecycle, SnapshotRef base,
+            long[][] changed) {
+        List<BaseDeviceOps<?>> devices = parts.everyDevice();
         try (SnapshotWriter w = SnapshotWriter.create(file, identity(parts))) {
             w.data(CONFIG, AxVMConfigs.toToml(parts.config()).getBytes(StandardCharsets.UTF_8));
             w.data(RUN_STATE, lifecycle.saveState());
@@ -83,11 +124,18 @@ public final class VmSnapshot {
             }
             long pages = 0;
             List<GuestRamBlock> ram = parts.ramBlocks();
-            for (int i = 0; i < ram.size(); i++) {
-                pages += w.memory("ram." + i, ram.get(i).memory());
+            if (base != null) {
+                w.data(BASE, DiffBase.encode(base));
             }
-            w.commit();
-            return pages;
+            for (int i = 0; i < ram.size(); i++) {
+                if (base == null) {
+                    pages += w.memory("ram." + i, ram.get(i).memory());
+                } else {
+                    w.data("ram." + i + MAP, DiffBase.encodeMap(changed[i]));
+                    pages += w.pages("ram." + i, ram.get(i).memory(), changed[i]);
+                }
+            }
+            return new Written(pages, w.commit());
         }
     }
 
@@ -101,25 +149,66 @@ public final class VmSnapshot {
         }
     }
 
-    /** A snapshot being restored: opened and checked against the VM's identity before the VM is built. */
+    /**
+     * A snapshot being restored: opened and checked against the VM's identity before the VM is
+     * built, with the chain of bases a diff layers on (each checked by its fingerprint).
+     */
     public static final class Restore implements AutoCloseable {
+        /** How deep a chain of diffs may go (a loop of files would otherwise never end). */
+        private static final int MAX_CHAIN = 64;
+
         private final SnapshotReader reader;
         private final Path file;
         private final boolean lazily;
+        /** The full snapshot at the bottom first, {@link #reader} last (just it for a full snapshot). */
+        private final List<SnapshotReader> chain;
+        private final List<Path> files;
 
-        private Restore(Path file, SnapshotReader reader, boolean lazily) {
+        private Restore(Path file, List<SnapshotReader> chain, List<Path> files, boolean lazily) {
             this.file = file;
-            this.reader = reader;
+            this.reader = chain.getLast();
+            this.chain = chain;
+            this.files = files;
             this.lazily = lazily;
         }
 
         /**
          * Opens {@code file} for a VM built from {@code config}: refused unless it was taken of such a
-         * VM by this library version. With {@code lazily}, memory is mapped where the HAL can.
+         * VM by this library version, and for a diff unless every base down to a full snapshot is
+         * there, of the same VM, with the fingerprint the diff above it recorded. With
+         * {@code lazily}, the full snapshot's memory is mapped where the HAL can.
          */
         public static Restore open(Path file, AxVMConfig config, boolean lazily) {
-            return new Restore(file, SnapshotReader.open(file,
-                    SnapshotIdentity.of(VmAssembly.architecture(config), AxVMConfigs.toToml(config))), lazily);
+            SnapshotIdentity vm = SnapshotIdentity.of(VmAssembly.architecture(config), AxVMConfigs.toToml(config));
+            List<SnapshotReader> chain = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            try {
+                SnapshotReader top = SnapshotReader.open(file, vm);
+                chain.addFirst(top);
+                files.addFirst(file);
+                while (chain.getFirst().has(BASE)) {
+                    SnapshotReader diff = chain.getFirst();
+                    if (chain.size() > MAX_CHAIN) {
+                        throw diff.refuse("its chain of diff snapshots is deeper than " + MAX_CHAIN);
+                    }
+                    SnapshotRef base = DiffBase.decode(diff, files.getFirst(), diff.data(BASE));
+                    SnapshotReader r = SnapshotReader.open(base.file(), vm);
+                    chain.addFirst(r);
+                    files.addFirst(base.file());
+                    if (!Arrays.equals(r.fingerprint(), base.fingerprint())) {
+                        throw diff.refuse("its base " + base.file() + " is not the snapshot it was taken on (another fingerprint)");
+                    }
+                }
+                return new Restore(file, chain, files, lazily);
+            } catch (RuntimeException e) {
+                chain.forEach(SnapshotReader::close);
+                throw e;
+            }
+        }
+
+        /** The snapshot restored from (the newest of a chain): the restored VM's next diff layers on it. */
+        public SnapshotRef ref() {
+            return new SnapshotRef(file, reader.fingerprint());
         }
 
         /** Memory, VM-wide state, vCPUs and devices, into the freshly built {@code parts}. */
@@ -136,16 +225,7 @@ public final class VmSnapshot {
                     parts.setUpForRestore(s);
                 }
             }
-            List<GuestRamBlock> ram = parts.ramBlocks();
-            for (int i = 0; i < ram.size(); i++) {
-                String name = "ram." + i;
-                if (reader.memoryLength(name) != ram.get(i).size()) {
-                    throw refused(name, reader.memoryLength(name) + " bytes of memory; the VM has " + ram.get(i).size() + " there");
-                }
-                if (!lazily || !parts.mapRamFromFile(i, file, reader.memoryOffset(name))) {
-                    reader.readMemory(name, ram.get(i).memory());
-                }
-            }
+            restoreMemory(parts);
             apply(ARCH_VM, () -> parts.archVm().restoreState(reader.data(ARCH_VM)));
             for (VcpuSlot s : parts.slots()) {
                 byte[] state = vcpuStates[s.id];
@@ -172,6 +252,29 @@ public final class VmSnapshot {
             }
         }
 
+        /** The full snapshot's memory (mapped lazily where it can be), then each diff's pages over it, oldest first. */
+        private void restoreMemory(VmAssembly<?> parts) {
+            List<GuestRamBlock> ram = parts.ramBlocks();
+            SnapshotReader full = chain.getFirst();
+            for (int i = 0; i < ram.size(); i++) {
+                String name = "ram." + i;
+                if (full.memoryLength(name) != ram.get(i).size()) {
+                    throw full.refuse("section '" + name + "': " + full.memoryLength(name) + " bytes of memory; the VM has "
+                            + ram.get(i).size() + " there");
+                }
+                if (!lazily || !parts.mapRamFromFile(i, files.getFirst(), full.memoryOffset(name))) {
+                    full.readMemory(name, ram.get(i).memory());
+                }
+            }
+            for (SnapshotReader diff : chain.subList(1, chain.size())) {
+                for (int i = 0; i < ram.size(); i++) {
+                    String name = "ram." + i;
+                    long[] pages = DiffBase.decodeMap(diff, name + MAP, diff.data(name + MAP), ram.get(i).size());
+                    diff.readPages(name, pages, ram.get(i).memory());
+                }
+            }
+        }
+
         /** The run state for the lifecycle, once the VM is built. */
         public byte[] runState() {
             return reader.data(RUN_STATE);
@@ -192,7 +295,7 @@ public final class VmSnapshot {
 
         @Override
         public void close() {
-            reader.close();
+            chain.forEach(SnapshotReader::close);
         }
     }
 }

@@ -11,7 +11,10 @@ import dev.axvm.vcpu.spi.PlatformFacts;
 import dev.axvm.vcpu.spi.StateReader;
 import dev.axvm.vcpu.spi.StateWriter;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +50,8 @@ public final class ScriptedArchVm implements ArchVm {
     private final PlatformFacts facts;
     private final boolean offersDoorbells;
     private final List<ScriptedDoorbell> doorbells = new ArrayList<>();
+    private final Map<Long, MemorySegment> hosts = new HashMap<>();
+    private final Map<Long, long[]> dirtyLogs = new HashMap<>();
     private boolean closed;
 
     ScriptedArchVm(ArchVmConfig config, boolean irqchip, IntFunction<List<ExitReason>> scripts, FaultPlan faults,
@@ -69,11 +74,58 @@ public final class ScriptedArchVm implements ArchVm {
     public synchronized void mapRam(long gpa, MemorySegment host, MappingFlags flags) {
         faults.call("mapRam");
         ram.add(new RamMapping(gpa, host.byteSize(), flags));
+        hosts.put(gpa, host);
     }
 
     @Override
     public synchronized void unmapRam(long gpa) {
         ram.removeIf(m -> m.gpa() == gpa);
+        hosts.remove(gpa);
+        dirtyLogs.remove(gpa);
+    }
+
+    /** Logs the guest's writes ({@link #guestWrite}) to the RAM mapped at {@code gpa}, as KVM would. */
+    @Override
+    public synchronized void logDirtyPages(long gpa, boolean on) {
+        MemorySegment host = hosts.get(gpa);
+        if (host == null) {
+            throw new IllegalArgumentException(String.format("no RAM mapped at 0x%x", gpa));
+        }
+        if (!on) {
+            dirtyLogs.remove(gpa);
+        } else {
+            dirtyLogs.putIfAbsent(gpa, new long[(int) ((host.byteSize() / 4096 + 63) / 64)]);
+        }
+    }
+
+    @Override
+    public synchronized long[] dirtyPages(long gpa) {
+        long[] log = dirtyLogs.get(gpa);
+        if (log == null) {
+            throw new IllegalStateException(String.format("dirty-page logging is off for the RAM at 0x%x", gpa));
+        }
+        long[] out = log.clone();
+        Arrays.fill(log, 0);
+        return out;
+    }
+
+    /**
+     * What a guest store does: writes {@code value} at {@code gpa} into the RAM mapped there, and
+     * logs its page where logging is on.
+     */
+    public synchronized void guestWrite(long gpa, long value) {
+        for (Map.Entry<Long, MemorySegment> e : hosts.entrySet()) {
+            long off = gpa - e.getKey();
+            if (off >= 0 && off + 8 <= e.getValue().byteSize()) {
+                e.getValue().set(ValueLayout.JAVA_LONG_UNALIGNED, off, value);
+                long[] log = dirtyLogs.get(e.getKey());
+                if (log != null) {
+                    log[(int) (off / 4096 / 64)] |= 1L << (off / 4096);
+                }
+                return;
+            }
+        }
+        throw new IllegalArgumentException(String.format("no RAM at 0x%x", gpa));
     }
 
     @Override

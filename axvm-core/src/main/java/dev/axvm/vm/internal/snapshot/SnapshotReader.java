@@ -35,6 +35,7 @@ public final class SnapshotReader implements AutoCloseable {
     private final long size;
     private final Map<String, Section> sections = new LinkedHashMap<>();
     private final SnapshotIdentity identity;
+    private final byte[] fingerprint;
 
     private SnapshotReader(Path file, FileChannel channel, SnapshotIdentity vm) {
         this.file = file;
@@ -82,6 +83,7 @@ public final class SnapshotReader implements AutoCloseable {
             throw refuse("cannot be restored here: " + why);
         }
         this.identity = found;
+        this.fingerprint = SnapshotLayout.fingerprint(header.array(), table.array());
     }
 
     /**
@@ -124,7 +126,7 @@ public final class SnapshotReader implements AutoCloseable {
         long offset = table.getLong(base + 56);
         long length = table.getLong(base + 64);
         String where = "section '" + name + "' (table offset " + at + ")";
-        if (kind != SnapshotLayout.KIND_DATA && kind != SnapshotLayout.KIND_MEMORY) {
+        if (kind != SnapshotLayout.KIND_DATA && kind != SnapshotLayout.KIND_MEMORY && kind != SnapshotLayout.KIND_PAGES) {
             throw refuse(where + " is of unknown kind " + Integer.toUnsignedString(kind));
         }
         if (offset % PAGE != 0 || Long.compareUnsigned(offset, previousEnd) < 0 || length < 0
@@ -146,6 +148,16 @@ public final class SnapshotReader implements AutoCloseable {
     /** Who wrote the snapshot and of what. */
     public SnapshotIdentity identity() {
         return identity;
+    }
+
+    /** The file's fingerprint: the SHA-256 of its header and table (see {@link SnapshotLayout}). */
+    public byte[] fingerprint() {
+        return fingerprint.clone();
+    }
+
+    /** Whether the file has a section {@code name} (of any kind). */
+    public boolean has(String name) {
+        return sections.containsKey(name);
     }
 
     /** The sections' names, in file order (the identity first). */
@@ -222,10 +234,58 @@ public final class SnapshotReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies a pages section (a diff snapshot's memory) into {@code into}: the packed pages go to
+     * the pages {@code pages} names (bit {@code i % 64} of word {@code i / 64} for page {@code i}),
+     * which must be as many as the section holds and all inside {@code into}; then the checksum is
+     * checked. Returns how many pages were copied.
+     */
+    public long readPages(String name, long[] pages, MemorySegment into) {
+        Section s = section(name, SnapshotLayout.KIND_PAGES);
+        long total = into.byteSize() / PAGE;
+        long count = 0;
+        for (int w = 0; w < pages.length; w++) {
+            count += Long.bitCount(pages[w]);
+            if (pages[w] != 0 && ((long) w << 6) + 63 - Long.numberOfLeadingZeros(pages[w]) >= total) {
+                throw refuse("section '" + name + "': its page map names a page past the region's " + total);
+            }
+        }
+        if (count * PAGE != s.length) {
+            throw refuse("section '" + name + "' (offset " + s.offset + ") holds " + s.length + " bytes; its page map names "
+                    + count + " pages");
+        }
+        CRC32C crc = new CRC32C();
+        long from = s.offset;
+        for (long page = 0; page < total; ) {
+            if (!SnapshotWriter.isSet(pages, page)) {
+                page++;
+                continue;
+            }
+            long end = page;
+            while (end < total && SnapshotWriter.isSet(pages, end)) {
+                end++;
+            }
+            ByteBuffer b = into.asSlice(page * PAGE, (end - page) * PAGE).asByteBuffer();
+            readFully(b, from, "section '" + name + "'");
+            crc.update(b.flip());
+            from += (end - page) * PAGE;
+            page = end;
+        }
+        if ((int) crc.getValue() != s.crc) {
+            throw refuse("section '" + name + "' (offset " + s.offset + ", " + s.length + " bytes) does not match its checksum");
+        }
+        return count;
+    }
+
     private Section section(String name, int kind) {
         Section s = sections.get(name);
         if (s == null || s.kind != kind) {
-            throw refuse("has no " + (kind == SnapshotLayout.KIND_DATA ? "data" : "memory") + " section '" + name + "'");
+            String what = switch (kind) {
+                case SnapshotLayout.KIND_DATA -> "data";
+                case SnapshotLayout.KIND_MEMORY -> "memory";
+                default -> "pages";
+            };
+            throw refuse("has no " + what + " section '" + name + "'");
         }
         return s;
     }

@@ -74,25 +74,73 @@ public final class SnapshotWriter implements AutoCloseable {
 
     /**
      * A memory section: {@code ram}'s content at a page-aligned offset, its all-zero pages not
-     * written (holes in the file, which read back as zeros). Returns how many pages were written.
+     * written (holes in the file, which read back as zeros); each run of non-zero pages is one
+     * write. Returns how many pages were written.
      */
     public long memory(String name, MemorySegment ram) {
         long at = reserve(name, ram.byteSize());
         CRC32C crc = new CRC32C();
         long written = 0;
+        long runStart = -1;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment zero = a.allocate(PAGE);
             for (long off = 0; off < ram.byteSize(); off += PAGE) {
                 MemorySegment page = ram.asSlice(off, Math.min(PAGE, ram.byteSize() - off));
                 crc.update(page.asByteBuffer());
-                if (page.mismatch(zero.asSlice(0, page.byteSize())) != -1) {
-                    write(page.asByteBuffer(), at + off);
-                    written++;
+                boolean nonZero = page.mismatch(zero.asSlice(0, page.byteSize())) != -1;
+                if (nonZero && runStart < 0) {
+                    runStart = off;
+                } else if (!nonZero && runStart >= 0) {
+                    write(ram.asSlice(runStart, off - runStart).asByteBuffer(), at + runStart);
+                    runStart = -1;
                 }
+                written += nonZero ? 1 : 0;
             }
+        }
+        if (runStart >= 0) {
+            write(ram.asSlice(runStart).asByteBuffer(), at + runStart);
         }
         entries.add(new Entry(name, SnapshotLayout.KIND_MEMORY, (int) crc.getValue(), at, ram.byteSize()));
         return written;
+    }
+
+    /**
+     * A pages section (a diff snapshot's memory): the pages of {@code ram} whose bits are set in
+     * {@code pages} (bit {@code i % 64} of word {@code i / 64} for page {@code i}), packed in page
+     * order, each run of adjacent pages one write. The bitmap goes in a data section of its own.
+     * Returns how many pages were written.
+     */
+    public long pages(String name, MemorySegment ram, long[] pages) {
+        long total = ram.byteSize() / PAGE;
+        long count = 0;
+        for (long page = 0; page < total; page++) {
+            count += isSet(pages, page) ? 1 : 0;
+        }
+        long at = reserve(name, count * PAGE);
+        CRC32C crc = new CRC32C();
+        long next = at;
+        for (long page = 0; page < total; ) {
+            if (!isSet(pages, page)) {
+                page++;
+                continue;
+            }
+            long end = page;
+            while (end < total && isSet(pages, end)) {
+                end++;
+            }
+            ByteBuffer run = ram.asSlice(page * PAGE, (end - page) * PAGE).asByteBuffer();
+            crc.update(run.duplicate());
+            write(run, next);
+            next += (end - page) * PAGE;
+            page = end;
+        }
+        entries.add(new Entry(name, SnapshotLayout.KIND_PAGES, (int) crc.getValue(), at, count * PAGE));
+        return count;
+    }
+
+    static boolean isSet(long[] bits, long page) {
+        int word = (int) (page >>> 6);
+        return word < bits.length && (bits[word] & (1L << page)) != 0;
     }
 
     private long reserve(String name, long length) {
@@ -114,8 +162,11 @@ public final class SnapshotWriter implements AutoCloseable {
         return at;
     }
 
-    /** Writes the table and the header, syncs, and gives the file its name. */
-    public void commit() {
+    /**
+     * Writes the table and the header, syncs, and gives the file its name. Returns the file's
+     * fingerprint (see {@link SnapshotLayout}), by which a diff snapshot names it as its base.
+     */
+    public byte[] commit() {
         ByteBuffer table = ByteBuffer.allocate(entries.size() * ENTRY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
@@ -143,6 +194,7 @@ public final class SnapshotWriter implements AutoCloseable {
             throw new SnapshotException(file + ": cannot commit: " + e.getMessage(), e);
         }
         committed = true;
+        return SnapshotLayout.fingerprint(header.array(), table.array());
     }
 
     private void write(ByteBuffer b, long at) {
