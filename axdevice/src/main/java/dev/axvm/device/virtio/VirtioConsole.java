@@ -126,7 +126,8 @@ public final class VirtioConsole implements VirtioDevice {
     public Runnable restoring(byte[] state) {
         if (state.length != 2 || (state[0] & 0xff) > 1 || (state[0] == 0 && state[1] != 0)) {
             throw new IllegalArgumentException(state.length != 2 ? state.length + " bytes (offset 0); the held byte takes 2"
-                    : "held-byte flag " + (state[0] & 0xff) + " and byte " + (state[1] & 0xff) + " (offset 0) are not a held byte or none");
+                    : "held-byte flag " + (state[0] & 0xff) + " and byte " + (state[1] & 0xff)
+                            + " (offset 0) are not a held byte or none");
         }
         int held = state[0] == 1 ? state[1] & 0xff : -1;
         return () -> heldByte = held;

@@ -257,6 +257,9 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Sta
      * rings in it (with no driver write yet, and notifications arriving through a doorbell).
      */
     public synchronized void attachMemory(GuestMemory guestMemory) {
+        if (guestMemory != memory) {
+            windows.clear(); // windows into another memory must not serve this one's addresses
+        }
         memory = Objects.requireNonNull(guestMemory, "guestMemory");
     }
 
@@ -447,7 +450,10 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Sta
     // ---- snapshots ---------------------------------------------------------------------------
 
     private static final int STATE_VERSION = 1;
-    /** Version, device id, queue count, status, the two feature selectors, driver and negotiated features, queue selector, interrupt status, broken flag, reason length. */
+    /**
+     * Version, device id, queue count, status, the two feature selectors, driver and negotiated
+     * features, queue selector, interrupt status, broken flag, reason length.
+     */
     private static final int STATE_FIXED = 1 + 1 + 1 + 1 + 4 + 4 + 8 + 8 + 4 + 1 + 1 + 2;
     /** The longest reason for DEVICE_NEEDS_RESET a state carries, in chars (the transport's own are one line). */
     private static final int MAX_REASON = 1024;

@@ -5,6 +5,7 @@ import dev.axvm.config.AxVMConfigs;
 import dev.axvm.device.BaseDeviceOps;
 import dev.axvm.device.StatefulDevice;
 import dev.axvm.device.StatelessDevice;
+import dev.axvm.device.virtio.VirtioMmioDevice;
 import dev.axvm.vcpu.VCpuState;
 import dev.axvm.vm.GuestRamBlock;
 import dev.axvm.vm.SnapshotException;
@@ -33,7 +34,10 @@ import java.util.List;
  * raises a line while the VM is written can at worst leave an interrupt the device no longer
  * asks for, which guests take as spurious, and never lose one. A restore goes the other way
  * round: memory, the VM-wide state, the vCPUs, then the devices, whose lines land on the restored
- * controllers.
+ * controllers. Virtio devices are held from before the devices are saved until memory is written
+ * (no request is served in between), and a restored VM serves their queues once
+ * ({@link VmAssembly}): a request the guest made available while the snapshot was taken is
+ * served then.
  */
 public final class VmSnapshot {
     private static final String CONFIG = "config";
@@ -64,6 +68,19 @@ public final class VmSnapshot {
                         + d.getClass().getSimpleName() + ") has no snapshot state yet");
             }
         }
+        // A doorbell's worker or host input must not serve a virtio request between a device's state
+        // and guest memory: the saved queue indices and the rings would disagree.
+        List<VirtioMmioDevice> held = devices.stream().filter(VirtioMmioDevice.class::isInstance)
+                .map(VirtioMmioDevice.class::cast).toList();
+        held.forEach(VirtioMmioDevice::hold);
+        try {
+            return writeHeld(file, parts, lifecycle, devices);
+        } finally {
+            held.forEach(VirtioMmioDevice::release);
+        }
+    }
+
+    private static long writeHeld(Path file, VmAssembly<?> parts, VmLifecycle lifecycle, List<BaseDeviceOps<?>> devices) {
         try (SnapshotWriter w = SnapshotWriter.create(file, identity(parts))) {
             w.data(CONFIG, AxVMConfigs.toToml(parts.config()).getBytes(StandardCharsets.UTF_8));
             w.data(RUN_STATE, lifecycle.saveState());
