@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 public final class StatefulDeviceProperties {
 
     /** A fresh device under test, the guest's accesses to it, and what it does outside itself. */
-    public interface Probe {
+    public interface Probe extends AutoCloseable {
         /** The device. */
         StatefulDevice device();
 
@@ -30,6 +30,18 @@ public final class StatefulDeviceProperties {
 
         /** Starts {@link #effects} afresh. */
         void forgetEffects();
+
+        /**
+         * Before this fresh probe's device takes {@code original}'s state: makes what the device reaches
+         * outside itself (guest RAM, a disk image, the host's pending input, the driver's own
+         * bookkeeping) as {@code original}'s is now, as a VM restore fills memory before devices.
+         * Nothing by default.
+         */
+        default void adoptSurroundings(Probe original) {}
+
+        /** Returns what the probe holds (guest RAM, files); nothing by default. */
+        @Override
+        default void close() {}
     }
 
     private StatefulDeviceProperties() {}
@@ -41,25 +53,30 @@ public final class StatefulDeviceProperties {
      */
     public static void restoredBehavesAsTheOriginal(String name, int cases, Supplier<Probe> fresh) {
         for (long seed : Seeds.forCases(name + ".roundTrip", cases)) {
-            SplittableRandom r = new SplittableRandom(seed);
-            Probe a = fresh.get();
-            for (int i = r.nextInt(200); i > 0; i--) {
-                a.step(r);
+            try (Probe a = fresh.get(); Probe b = fresh.get()) {
+                roundTrip(seed, a, b);
             }
-            byte[] state = a.device().saveState();
-            Probe b = fresh.get();
-            b.device().restoreState(state);
-            assertArrayEquals(state, b.device().saveState(), Seeds.replay(seed) + ": the state comes back as saved");
-            a.forgetEffects();
-            b.forgetEffects();
-            assertEquals(a.effects(), b.effects(), Seeds.replay(seed) + ": the effects right after the restore");
-            long next = r.nextLong();
-            SplittableRandom ra = new SplittableRandom(next);
-            SplittableRandom rb = new SplittableRandom(next);
-            for (int i = 0; i < 100; i++) {
-                assertEquals(a.step(ra), b.step(rb), Seeds.replay(seed) + ": access " + i + " after the restore");
-                assertEquals(a.effects(), b.effects(), Seeds.replay(seed) + ": the effects after access " + i);
-            }
+        }
+    }
+
+    private static void roundTrip(long seed, Probe a, Probe b) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = r.nextInt(200); i > 0; i--) {
+            a.step(r);
+        }
+        byte[] state = a.device().saveState();
+        b.adoptSurroundings(a);
+        b.device().restoreState(state);
+        assertArrayEquals(state, b.device().saveState(), Seeds.replay(seed) + ": the state comes back as saved");
+        a.forgetEffects();
+        b.forgetEffects();
+        assertEquals(a.effects(), b.effects(), Seeds.replay(seed) + ": the effects right after the restore");
+        long next = r.nextLong();
+        SplittableRandom ra = new SplittableRandom(next);
+        SplittableRandom rb = new SplittableRandom(next);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(a.step(ra), b.step(rb), Seeds.replay(seed) + ": access " + i + " after the restore");
+            assertEquals(a.effects(), b.effects(), Seeds.replay(seed) + ": the effects after access " + i);
         }
     }
 
@@ -73,34 +90,41 @@ public final class StatefulDeviceProperties {
             int maxRandomLength, int minAccepted) {
         int accepted = 0;
         for (long seed : Seeds.forCases(name + ".hostile", cases)) {
-            SplittableRandom r = new SplittableRandom(seed);
-            Probe p = fresh.get();
-            for (int i = r.nextInt(50); i > 0; i--) {
-                p.step(r);
-            }
-            byte[] before = p.device().saveState();
-            byte[] state = r.nextInt(4) == 0 ? new byte[r.nextInt(maxRandomLength)] : before.clone();
-            if (state.length > 0 && state.length == before.length) {
-                for (int i = 1 + r.nextInt(3); i > 0; i--) {
-                    state[r.nextInt(state.length)] = (byte) r.nextInt(256);
-                }
-                if (r.nextInt(10) == 0) {
-                    state = Arrays.copyOf(state, r.nextInt(state.length + 5));
-                }
-            } else {
-                r.nextBytes(state);
-            }
-            try {
-                p.device().restoreState(state);
-                assertArrayEquals(state, p.device().saveState(), Seeds.replay(seed) + ": an accepted state is the state");
-                accepted++;
-            } catch (IllegalArgumentException e) {
-                assertTrue(e.getMessage().startsWith(prefix), Seeds.replay(seed) + ": " + e.getMessage());
-                assertArrayEquals(before, p.device().saveState(), Seeds.replay(seed) + ": a refused state changes nothing");
-            } catch (RuntimeException e) {
-                fail(Seeds.replay(seed) + ": " + e);
+            try (Probe p = fresh.get()) {
+                accepted += hostileCase(seed, p, prefix, maxRandomLength);
             }
         }
         assertTrue(accepted > minAccepted, name + ": some changed states are valid ones, and were taken: " + accepted);
+    }
+
+    /** One hostile case on {@code p}: 1 when the state was taken, 0 when refused. */
+    private static int hostileCase(long seed, Probe p, String prefix, int maxRandomLength) {
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = r.nextInt(50); i > 0; i--) {
+            p.step(r);
+        }
+        byte[] before = p.device().saveState();
+        byte[] state = r.nextInt(4) == 0 ? new byte[r.nextInt(maxRandomLength)] : before.clone();
+        if (state.length > 0 && state.length == before.length) {
+            for (int i = 1 + r.nextInt(3); i > 0; i--) {
+                state[r.nextInt(state.length)] = (byte) r.nextInt(256);
+            }
+            if (r.nextInt(10) == 0) {
+                state = Arrays.copyOf(state, r.nextInt(state.length + 5));
+            }
+        } else {
+            r.nextBytes(state);
+        }
+        try {
+            p.device().restoreState(state);
+            assertArrayEquals(state, p.device().saveState(), Seeds.replay(seed) + ": an accepted state is the state");
+            return 1;
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage().startsWith(prefix), Seeds.replay(seed) + ": " + e.getMessage());
+            assertArrayEquals(before, p.device().saveState(), Seeds.replay(seed) + ": a refused state changes nothing");
+            return 0;
+        } catch (RuntimeException e) {
+            return fail(Seeds.replay(seed) + ": " + e);
+        }
     }
 }

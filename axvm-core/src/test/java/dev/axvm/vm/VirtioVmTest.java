@@ -179,6 +179,29 @@ class VirtioVmTest {
     }
 
     @Test
+    void aRequestLeftAvailableWhenTheSnapshotWasTakenIsServedOnceByTheRestoredVm() throws Exception {
+        ScriptedBackend backend = new ScriptedBackend("aarch64", (n, id) -> List.of()).withPlatformFacts(GIC).withDoorbells();
+        AxVMConfig config = config("aarch64");
+        Path file = dir.resolve("vm.axsnap");
+        try (MockHal hal = new MockHal()) {
+            try (AxVM<MockHal, ?> vm = AxVM.builder(config, hal).backend(backend).image("Image", kernel("aarch64")).build()) {
+                vm.boot();
+                postRngRequest(vm, transport(vm, "rng")); // its doorbell never rings: as if the worker had not woken yet
+                assertEquals(Transition.APPLIED, vm.pause());
+                vm.snapshot(file);
+                assertEquals(0, usedIdx(vm), "a snapshot serves nothing");
+            }
+            try (AxVM<MockHal, ?> restored = AxVM.builder(config, hal).backend(backend).restoreFrom(file).build()) {
+                VirtioMmioDevice rng = transport(restored, "rng");
+                assertEquals(15, rng.status(), "the handshake came back");
+                assertEquals(1, usedIdx(restored), "the restored VM served the request the old one's doorbell rang for");
+                rng.serveAllQueues();
+                assertEquals(1, usedIdx(restored), "and only once");
+            }
+        }
+    }
+
+    @Test
     void aMissingImageFailsTheBuildNamingTheEntry() throws Exception {
         AxVMConfig config = config("aarch64");
         Files.delete(dir.resolve("disk.img"));

@@ -13,5 +13,6 @@ final class Benches {
             dev.axvm.bench.exit.MmioExitBench.DEFINITION,
             dev.axvm.bench.vm.VmLifecycleBench.DEFINITION,
             dev.axvm.bench.vm.VmRateBench.DEFINITION,
-            dev.axvm.bench.vm.VmMemoryProbe.DEFINITION);
+            dev.axvm.bench.vm.VmMemoryProbe.DEFINITION,
+            dev.axvm.bench.vm.SnapshotProbe.DEFINITION);
 }

@@ -1,10 +1,12 @@
 package dev.axvm.device.virtio;
 
 import dev.axvm.addrspace.GuestMemory;
+import dev.axvm.device.internal.DeviceStateReader;
 import dev.axvm.device.internal.RamWindowCache;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -189,6 +191,7 @@ public final class VirtQueue {
         int availIdx = Short.toUnsignedInt(avail.get(LE_SHORT, 2));
         if (availIdx == lastAvail && eventIdx) {
             used.set(LE_SHORT, 4L + 8L * size, (short) lastAvail);
+            memory.noteWritten(usedAddr + 4L + 8L * size, 2);
             VarHandle.fullFence();
             // The driver may have added one between the check and the request to be told of the next.
             availIdx = Short.toUnsignedInt(avail.get(LE_SHORT, 2));
@@ -272,6 +275,11 @@ public final class VirtQueue {
                         + ") of descriptor " + i + " is not in one stretch of guest RAM");
             }
             chain.add(windows.segment(), windows.buffer(), windows.offset(addr), len, writable);
+            if (writable) {
+                // Noted before the device writes, as a diff snapshot needs: no snapshot falls between
+                // (the transport serves and snapshots under one lock, and holds itself across one).
+                memory.noteWritten(addr, length);
+            }
             if ((flags & DESC_F_NEXT) == 0) {
                 return;
             }
@@ -297,6 +305,7 @@ public final class VirtQueue {
         usedIdx = (usedIdx + 1) & 0xffff;
         VarHandle.releaseFence(); // the entry before the index that publishes it
         used.set(LE_SHORT, 2, (short) usedIdx);
+        memory.noteWritten(usedAddr, slot + 8); // the index and the entry: from the ring's start, one range
     }
 
     /**
@@ -319,6 +328,107 @@ public final class VirtQueue {
         }
         usedAtLastSignal = usedIdx;
         return wanted;
+    }
+
+    // ---- snapshots ---------------------------------------------------------------------------
+
+    /** The bytes {@link #save} writes: size (4), the three ring addresses (8 each), flags (1), three indices (2 each). */
+    static final int STATE_BYTES = 4 + 3 * 8 + 1 + 3 * 2;
+    private static final int STATE_READY = 1;
+    private static final int STATE_EVENT_IDX = 2;
+    private static final int STATE_INDIRECT = 4;
+
+    /**
+     * Writes the queue's state: what the driver configured (size, ring addresses, ready) and how far
+     * the device got (the last available index taken, the used index, the used index at the last
+     * interrupt decision). The rings' contents are guest memory, which the VM's snapshot carries.
+     */
+    void save(ByteBuffer out) {
+        int flags = (ready ? STATE_READY : 0) | (eventIdx ? STATE_EVENT_IDX : 0) | (indirect ? STATE_INDIRECT : 0);
+        out.putInt(size).putLong(descAddr).putLong(availAddr).putLong(usedAddr).put((byte) flags)
+                .putShort((short) lastAvail).putShort((short) usedIdx).putShort((short) usedAtLastSignal);
+    }
+
+    /**
+     * Reads this queue's state from {@code in} and checks it as {@link #enable} checks what a driver
+     * set — a ready queue's size and rings, found in {@code guestMemory} — and that a ready queue
+     * has no request taken and not completed (the device completes each before it lets go of its
+     * transport's lock). Returns what puts the state in place; nothing changes until it runs.
+     *
+     * @throws IllegalArgumentException naming the field and its offset
+     * @throws IllegalStateException when the queue is ready and there is no guest memory to find it in
+     */
+    Runnable restoring(DeviceStateReader in, GuestMemory guestMemory) {
+        int at = in.offset();
+        int savedSize = in.u32(what() + "size");
+        long savedDesc = in.u64(what() + "descriptor table address");
+        long savedAvail = in.u64(what() + "available ring address");
+        long savedUsed = in.u64(what() + "used ring address");
+        int flagsAt = in.offset();
+        int flags = in.u8(what() + "flags");
+        int savedLastAvail = in.u16(what() + "last available index");
+        int savedUsedIdx = in.u16(what() + "used index");
+        int savedSignalled = in.u16(what() + "used index at the last interrupt");
+        if ((flags & ~(STATE_READY | STATE_EVENT_IDX | STATE_INDIRECT)) != 0) {
+            throw in.refused(what() + "flags 0x" + Integer.toHexString(flags) + " (offset " + flagsAt + ") has unknown bits");
+        }
+        boolean savedReady = (flags & STATE_READY) != 0;
+        boolean savedEventIdx = (flags & STATE_EVENT_IDX) != 0;
+        if (!savedReady) {
+            // The registers hold whatever the driver wrote; enable() checks them when it next sets QueueReady.
+            return () -> {
+                reset();
+                assign(savedSize, savedDesc, savedAvail, savedUsed, flags, savedLastAvail, savedUsedIdx, savedSignalled);
+            };
+        }
+        if (savedSize < 1 || savedSize > maxSize || Integer.bitCount(savedSize) != 1) {
+            throw in.refused(what() + "size " + savedSize + " (offset " + at + ") of a ready queue is not a power of 2 in 1.."
+                    + maxSize);
+        }
+        if (savedLastAvail != savedUsedIdx) {
+            throw in.refused(what() + "last available index " + savedLastAvail + " and used index " + savedUsedIdx + " (offset "
+                    + (flagsAt + 1) + ") leave a request in flight, which the device never does");
+        }
+        if (((savedUsedIdx - savedSignalled) & 0xffff) > savedSize) {
+            throw in.refused(what() + "used index at the last interrupt " + savedSignalled + " (offset " + (flagsAt + 5)
+                    + ") is more than the queue size behind the used index " + savedUsedIdx);
+        }
+        if (guestMemory == null) {
+            throw new IllegalStateException(what() + "ready in the saved state, but the device has no guest memory to find its "
+                    + "rings in: attach it before the restore");
+        }
+        int tail = savedEventIdx ? 2 : 0;
+        MemorySegment d;
+        MemorySegment a;
+        MemorySegment u;
+        try {
+            d = ring(guestMemory, "descriptor table", savedDesc, 16, (long) DESC_SIZE * savedSize);
+            a = ring(guestMemory, "available ring", savedAvail, 2, 4L + 2L * savedSize + tail);
+            u = ring(guestMemory, "used ring", savedUsed, 4, 4L + 8L * savedSize + tail);
+        } catch (VirtQueueException e) {
+            throw in.refused(e.getMessage() + " (offsets " + (at + 4) + ".." + (flagsAt - 1) + ")");
+        }
+        return () -> {
+            assign(savedSize, savedDesc, savedAvail, savedUsed, flags, savedLastAvail, savedUsedIdx, savedSignalled);
+            desc = d;
+            avail = a;
+            used = u;
+            memory = guestMemory;
+        };
+    }
+
+    private void assign(int newSize, long newDesc, long newAvail, long newUsed, int flags, int newLastAvail, int newUsedIdx,
+            int signalled) {
+        size = newSize;
+        descAddr = newDesc;
+        availAddr = newAvail;
+        usedAddr = newUsed;
+        ready = (flags & STATE_READY) != 0;
+        eventIdx = (flags & STATE_EVENT_IDX) != 0;
+        indirect = (flags & STATE_INDIRECT) != 0;
+        lastAvail = newLastAvail;
+        usedIdx = newUsedIdx;
+        usedAtLastSignal = signalled;
     }
 
     private String what() {

@@ -3,11 +3,13 @@ package dev.axvm.device.virtio;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * completes.
  *
  * <p>Owns the file: {@link #close()} closes it (the VM does, when it closes).
+ *
+ * <p>Each request is served whole inside {@link #serve} (flushes included), so none is in flight
+ * between calls. The snapshot state is what the guest was told of the image — its capacity and
+ * whether it is read-only — so that a restore onto another image is refused; the image's content
+ * is the file's, which a snapshot does not carry: restore onto the image as it was when the
+ * snapshot was taken.
  */
 public final class VirtioBlock implements VirtioDevice, AutoCloseable {
     /** The sector size of the virtio-blk protocol. */
@@ -175,6 +183,24 @@ public final class VirtioBlock implements VirtioDevice, AutoCloseable {
         chain.reset();
     }
 
+    /** The capacity in sectors (8 bytes), then read-only (1 byte, 0 or 1). */
+    @Override
+    public byte[] saveState() {
+        return ByteBuffer.allocate(9).order(ByteOrder.LITTLE_ENDIAN).putLong(sectors).put((byte) (readOnly ? 1 : 0))
+                .array();
+    }
+
+    @Override
+    public Runnable restoring(byte[] state) {
+        if (!Arrays.equals(state, saveState())) {
+            throw new IllegalArgumentException("the guest saw another image (offset 0): " + (state.length == 9
+                    ? ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN).getLong() + " sectors, read-only byte "
+                            + state[8]
+                    : state.length + " bytes of state") + "; " + path + " has " + sectors + " sectors" + (readOnly ? ", read-only" : ""));
+        }
+        return () -> {};
+    }
+
     @Override
     public void close() throws IOException {
         closed = true;
@@ -277,7 +303,7 @@ public final class VirtioBlock implements VirtioDevice, AutoCloseable {
             LOG.warn("virtio-blk {}: {} at sector {} failed: {}", path, toGuest ? "read" : "write", sector, e.toString());
             return S_IOERR;
         } finally {
-            java.util.Arrays.fill(iov, 0, n, null);
+            Arrays.fill(iov, 0, n, null);
         }
         written = toGuest ? (int) length : 0;
         return S_OK;

@@ -10,6 +10,11 @@ import java.util.Objects;
  * {@link SerialSource} goes into the next buffer the driver posted, and bytes wait in the source
  * while there is none. Queue 1 (transmitq) sends what the guest writes to the {@link SerialSink},
  * the same host side the UARTs use.
+ *
+ * <p>Its snapshot state is the one byte it may hold: taken from the source while no receive
+ * buffer was posted, delivered into the next one. Bytes still in the source are the host's (the
+ * VM's console input), not the device's. A request is never held across calls: each one taken
+ * from a queue is completed before {@link #serve} returns.
  */
 public final class VirtioConsole implements VirtioDevice {
     /** The queue size offered. */
@@ -109,5 +114,22 @@ public final class VirtioConsole implements VirtioDevice {
     @Override
     public void reset() {
         chain.reset();
+    }
+
+    /** Whether a byte is held (1 byte, 0 or 1), then the byte (0 when none). */
+    @Override
+    public byte[] saveState() {
+        return new byte[] {(byte) (heldByte >= 0 ? 1 : 0), (byte) Math.max(heldByte, 0)};
+    }
+
+    @Override
+    public Runnable restoring(byte[] state) {
+        if (state.length != 2 || (state[0] & 0xff) > 1 || (state[0] == 0 && state[1] != 0)) {
+            throw new IllegalArgumentException(state.length != 2 ? state.length + " bytes (offset 0); the held byte takes 2"
+                    : "held-byte flag " + (state[0] & 0xff) + " and byte " + (state[1] & 0xff)
+                            + " (offset 0) are not a held byte or none");
+        }
+        int held = state[0] == 1 ? state[1] & 0xff : -1;
+        return () -> heldByte = held;
     }
 }

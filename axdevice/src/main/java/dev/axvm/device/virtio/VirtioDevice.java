@@ -54,6 +54,31 @@ public interface VirtioDevice {
     void reset();
 
     /**
+     * The device's own state for a snapshot, beyond what its transport and queues hold (the
+     * transport saves those); none by default. Called with the transport's lock held, so no request
+     * is being served. Configuration the VM builds the device from (an image's path, read-only) is
+     * not state, but a device may record it here to refuse a restore onto a different one.
+     */
+    default byte[] saveState() {
+        return new byte[0];
+    }
+
+    /**
+     * Checks {@code state}, which {@link #saveState} gave and came from a file (hostile), and returns
+     * what puts the device in it; the transport runs that only once it has checked the whole
+     * snapshot of the device, so that a refused state changes nothing. Called with the transport's
+     * lock held.
+     *
+     * @throws IllegalArgumentException naming the field and its offset in {@code state}
+     */
+    default Runnable restoring(byte[] state) {
+        if (state.length != 0) {
+            throw new IllegalArgumentException(state.length + " bytes (offset 0); " + kind() + " has no state of its own");
+        }
+        return () -> {};
+    }
+
+    /**
      * Connects the device to its transport, for devices that have work to do without a
      * notification (console input arriving from the host). Called once. The default ignores it.
      */

@@ -8,7 +8,12 @@ import dev.axvm.device.DeviceContext;
 import dev.axvm.device.InterruptLine;
 import dev.axvm.device.MmioDevice;
 import dev.axvm.device.ResettableDevice;
+import dev.axvm.device.StatefulDevice;
+import dev.axvm.device.internal.DeviceStateReader;
 import dev.axvm.device.internal.RamWindowCache;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +33,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: register accesses from several vCPUs and host-side kicks ({@link
  * VirtioDevice.QueueKick}) serialise on the transport.
+ *
+ * <p>Snapshots ({@link StatefulDevice}): every backend completes each request it takes from a queue
+ * (used ring written, interrupt decided) before the transport's lock is released, so holding the
+ * lock is the quiesce — no request is ever in flight in a saved state. A VM snapshot {@link #hold}s
+ * the device from before {@link #saveState} until guest memory is written, so that no doorbell or
+ * host input serves a request in between (the saved indices and the rings in memory agree), and
+ * {@link #release}s it afterwards. A VM restoring one {@link #attachMemory attaches} its guest
+ * memory before {@link #restoreState} (which finds the ready queues' rings in it) and calls
+ * {@link #serveAllQueues} once after it: requests the guest made available after the device last
+ * looked (a doorbell rung while the snapshot was taken) are served then, as no new doorbell heard them.
  */
-public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, AutoCloseable {
+public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, StatefulDevice, AutoCloseable {
     /** The register window's size. */
     public static final long WINDOW = 0x200;
     /** "virt", little-endian. */
@@ -68,6 +83,8 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Aut
     private int queueSel;
     private int interruptStatus;
     private String brokenBecause;
+    private boolean held;
+    private boolean deferred; // a queue was to be served while held
 
     /**
      * {@code device} at {@code [base, base + length)} (at least {@link #WINDOW} bytes), interrupting
@@ -234,6 +251,38 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Aut
         }
     }
 
+    /**
+     * The guest memory the queues live in. A driver's register write tells the device too; a VM
+     * restoring a snapshot attaches it before {@link #restoreState}, which finds the ready queues'
+     * rings in it (with no driver write yet, and notifications arriving through a doorbell).
+     */
+    public synchronized void attachMemory(GuestMemory guestMemory) {
+        if (guestMemory != memory) {
+            windows.clear(); // windows into another memory must not serve this one's addresses
+        }
+        memory = Objects.requireNonNull(guestMemory, "guestMemory");
+    }
+
+    /**
+     * Serves no queue until {@link #release}: notifications that arrive meanwhile (a doorbell, host
+     * input, a QueueNotify write) are served then. Returns once a request being served has been
+     * completed. A VM snapshot holds the device while it saves the state and guest memory.
+     */
+    public synchronized void hold() {
+        held = true;
+    }
+
+    /** Serves queues again, first every ready queue if a notification arrived while held. */
+    public synchronized void release() {
+        held = false;
+        if (deferred) {
+            deferred = false;
+            for (VirtQueue q : queues) {
+                serveGuarded(q);
+            }
+        }
+    }
+
     /** Returns the device to its initial state, as a write of 0 to Status does (the VM calls it on reboot and close). */
     @Override
     public synchronized void resetDevice() {
@@ -290,9 +339,7 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Aut
         int value = v & 0xff;
         int added = value & ~status;
         if ((added & STATUS_FEATURES_OK) != 0) {
-            boolean acceptable = (driverFeatures & ~offered) == 0
-                    && (driverFeatures & VirtioFeatures.bit(VirtioFeatures.VERSION_1)) != 0;
-            if (acceptable) {
+            if (acceptable(driverFeatures, offered)) {
                 negotiated = driverFeatures;
             } else {
                 value &= ~STATUS_FEATURES_OK; // the driver reads it back and gives up
@@ -346,6 +393,10 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Aut
         if ((status & STATUS_DRIVER_OK) == 0 || brokenBecause != null || !q.isReady()) {
             return;
         }
+        if (held) {
+            deferred = true;
+            return;
+        }
         try {
             device.serve(q);
         } catch (VirtQueueException e) {
@@ -356,6 +407,10 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Aut
             interruptStatus |= INT_USED_BUFFER;
             line.raise();
         }
+    }
+
+    private static boolean acceptable(long features, long offered) {
+        return (features & ~offered) == 0 && (features & VirtioFeatures.bit(VirtioFeatures.VERSION_1)) != 0;
     }
 
     private void acknowledge(int v) {
@@ -390,6 +445,130 @@ public final class VirtioMmioDevice implements MmioDevice, ResettableDevice, Aut
         windows.clear();
         device.reset();
         line.lower();
+    }
+
+    // ---- snapshots ---------------------------------------------------------------------------
+
+    private static final int STATE_VERSION = 1;
+    /**
+     * Version, device id, queue count, status, the two feature selectors, driver and negotiated
+     * features, queue selector, interrupt status, broken flag, reason length.
+     */
+    private static final int STATE_FIXED = 1 + 1 + 1 + 1 + 4 + 4 + 8 + 8 + 4 + 1 + 1 + 2;
+    /** The longest reason for DEVICE_NEEDS_RESET a state carries, in chars (the transport's own are one line). */
+    private static final int MAX_REASON = 1024;
+
+    /**
+     * Encoding 1, little-endian: the version byte; the device id and the number of queues (1 byte
+     * each, which must be this device's); Status (1 byte); DeviceFeaturesSel and DriverFeaturesSel
+     * (4 bytes each); the driver's features and the negotiated ones (8 bytes each); QueueSel (4
+     * bytes); InterruptStatus (1 byte); whether the device needs a reset because the driver broke
+     * it (1 byte) and why (a 2-byte length, then UTF-8); each queue's state ({@link VirtQueue#save}:
+     * size, ring addresses, ready and ring-feature flags, last available, used and last-signalled
+     * indices); the device's own state ({@link VirtioDevice#saveState}) after its 4-byte length.
+     * Waits for a request being served: each is completed before the lock is let go.
+     */
+    @Override
+    public synchronized byte[] saveState() {
+        String reason = brokenBecause == null ? "" : brokenBecause.substring(0, Math.min(brokenBecause.length(), MAX_REASON));
+        byte[] why = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] own = device.saveState();
+        ByteBuffer out = ByteBuffer.allocate(STATE_FIXED + why.length + queues.length * VirtQueue.STATE_BYTES + 4 + own.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put((byte) STATE_VERSION).put((byte) device.deviceId()).put((byte) queues.length).put((byte) status)
+                .putInt(deviceFeaturesSel).putInt(driverFeaturesSel).putLong(driverFeatures).putLong(negotiated).putInt(queueSel)
+                .put((byte) interruptStatus).put((byte) (brokenBecause == null ? 0 : 1)).putShort((short) why.length).put(why);
+        for (VirtQueue q : queues) {
+            q.save(out);
+        }
+        out.putInt(own.length).put(own);
+        return out.array();
+    }
+
+    /**
+     * Checks {@code state} whole — every register value one a driver could have brought about,
+     * features a subset of those offered, each ready queue's size and rings as QueueReady checks
+     * them (in the attached guest memory), the device's own part — and only then puts it in place,
+     * with the interrupt line at the level InterruptStatus gives. Does not serve the queues: the VM
+     * calls {@link #serveAllQueues} when it has restored everything.
+     *
+     * @throws IllegalArgumentException naming the field and its byte offset; the device is unchanged
+     * @throws IllegalStateException when a queue is ready and no guest memory is attached
+     */
+    @Override
+    public synchronized void restoreState(byte[] state) {
+        DeviceStateReader in = new DeviceStateReader(device.kind() + " '" + name + "' state: ", state, STATE_VERSION);
+        int id = in.u8("device id");
+        if (id != device.deviceId()) {
+            throw in.refused("device id " + id + " (offset 1); this is " + device.kind() + " (" + device.deviceId() + ")");
+        }
+        int count = in.u8("queue count");
+        if (count != queues.length) {
+            throw in.refused(count + " queues (offset 2); " + device.kind() + " has " + queues.length);
+        }
+        int newStatus = in.u8("status");
+        int newDeviceSel = in.u32("device features selector");
+        int newDriverSel = in.u32("driver features selector");
+        long newDriverFeatures = in.u64("driver features");
+        long newNegotiated = in.u64("negotiated features");
+        int newQueueSel = in.u32("queue selector");
+        int newInterrupts = in.u8("interrupt status");
+        boolean broken = in.flag("needs-reset flag");
+        int reasonLength = in.u16("needs-reset reason length");
+        String reason = in.utf8("needs-reset reason", reasonLength);
+        // Status itself can hold any byte: DRIVER_OK sticks only if added with FEATURES_OK, but a
+        // driver may clear FEATURES_OK afterwards, or write NEEDS_RESET itself.
+        String bad = newNegotiated != 0 && !acceptable(newNegotiated, offered)
+                ? "negotiated features 0x" + Long.toHexString(newNegotiated) + " (offset 20) are not VERSION_1 and a subset of "
+                        + "those offered (0x" + Long.toHexString(offered) + ")"
+                : (newStatus & STATUS_FEATURES_OK) != 0 && (newNegotiated == 0 || newDriverFeatures != newNegotiated)
+                ? "driver features 0x" + Long.toHexString(newDriverFeatures) + " (offset 12) are not the negotiated ones 0x"
+                        + Long.toHexString(newNegotiated) + " under FEATURES_OK"
+                : (newInterrupts & ~(INT_USED_BUFFER | INT_CONFIG_CHANGE)) != 0
+                ? "interrupt status 0x" + Integer.toHexString(newInterrupts) + " (offset 32) has bits the device never sets"
+                : broken && (newStatus & STATUS_NEEDS_RESET) == 0
+                ? "the device is broken (offset 33) but status 0x" + Integer.toHexString(newStatus) + " lacks DEVICE_NEEDS_RESET"
+                : !broken && reasonLength != 0 ? "a needs-reset reason (offset 34) for a device that is not broken"
+                : reason.length() > MAX_REASON ? "a needs-reset reason of " + reason.length() + " chars (offset 36), more than "
+                        + MAX_REASON
+                : null;
+        if (bad != null) {
+            throw in.refused(bad);
+        }
+        Runnable[] queueStates = new Runnable[queues.length];
+        for (int i = 0; i < queues.length; i++) {
+            queueStates[i] = queues[i].restoring(in, memory);
+        }
+        int ownLength = in.u32("device state length");
+        int ownAt = in.offset();
+        if (ownLength < 0 || ownLength > state.length - ownAt) {
+            throw in.refused("device state of " + Integer.toUnsignedString(ownLength) + " bytes (offset " + (ownAt - 4)
+                    + ") runs past the end (" + state.length + ")");
+        }
+        byte[] own = in.bytes("device state", ownLength);
+        in.end();
+        Runnable ownState;
+        try {
+            ownState = device.restoring(own);
+        } catch (IllegalArgumentException e) {
+            throw in.refused("device state (offset " + ownAt + "): " + e.getMessage());
+        }
+        status = newStatus;
+        deviceFeaturesSel = newDeviceSel;
+        driverFeaturesSel = newDriverSel;
+        driverFeatures = newDriverFeatures;
+        negotiated = newNegotiated;
+        queueSel = newQueueSel;
+        interruptStatus = newInterrupts;
+        brokenBecause = broken ? reason : null;
+        for (Runnable q : queueStates) {
+            q.run();
+        }
+        ownState.run();
+        line.set(interruptStatus != 0);
+        if ((status & STATUS_DRIVER_OK) != 0 && brokenBecause == null) {
+            device.activate(negotiated, queues);
+        }
     }
 
     @Override

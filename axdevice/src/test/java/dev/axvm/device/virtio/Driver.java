@@ -111,10 +111,21 @@ final class Driver {
 
     /** Makes head {@code head} available on queue {@code q} and notifies. */
     void offer(int q, int head) {
+        makeAvailable(q, head);
+        write(0x050, q);
+    }
+
+    /** Makes head {@code head} available on queue {@code q} without notifying (a doorbell not served yet). */
+    void makeAvailable(int q, int head) {
         ram.u16(avail(q) + 4 + 2L * (availIdx[q] % sizes[q]), head);
         availIdx[q] = (availIdx[q] + 1) & 0xffff;
         ram.u16(avail(q) + 2, availIdx[q]);
-        write(0x050, q);
+    }
+
+    /** Continues {@code other}'s session: its available indices and queue sizes (the guest's memory, restored). */
+    void adopt(Driver other) {
+        System.arraycopy(other.availIdx, 0, availIdx, 0, availIdx.length);
+        System.arraycopy(other.sizes, 0, sizes, 0, sizes.length);
     }
 
     int usedIdx(int q) {

@@ -163,6 +163,8 @@ public final class VmAssembly<P extends PagingHandler> {
             registerRam(archVm);
             checkReservedRanges(archVm);
             addDevices(new DeviceHookups(interrupts, control, consolePump.sink(), consoleIn), extraDevices);
+            // A restored virtio device finds its queues' rings before any driver write tells it where memory is.
+            virtioDevices().forEach(v -> v.attachMemory(addrSpace));
             notePassthrough();
             createVcpus(archVm, unhandledStop);
             if (restoring == null) {
@@ -170,6 +172,8 @@ public final class VmAssembly<P extends PagingHandler> {
             } else {
                 deviceTreeProblem = "restored from a snapshot: the guest's device tree is in its memory";
                 restoring.restore(this);
+                // Requests made available while the snapshot was taken rang doorbells of the old VM, which no one hears now.
+                virtioDevices().forEach(VirtioMmioDevice::serveAllQueues);
             }
             notes.addAll(doorbells.start(archVm, virtioDevices()));
         } catch (RuntimeException | Error e) {

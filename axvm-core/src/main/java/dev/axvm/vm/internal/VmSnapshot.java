@@ -5,6 +5,7 @@ import dev.axvm.config.AxVMConfigs;
 import dev.axvm.device.BaseDeviceOps;
 import dev.axvm.device.StatefulDevice;
 import dev.axvm.device.StatelessDevice;
+import dev.axvm.device.virtio.VirtioMmioDevice;
 import dev.axvm.vcpu.VCpuState;
 import dev.axvm.vm.GuestRamBlock;
 import dev.axvm.vm.SnapshotException;
@@ -42,7 +43,10 @@ import java.util.List;
  * raises a line while the VM is written can at worst leave an interrupt the device no longer
  * asks for, which guests take as spurious, and never lose one. A restore goes the other way
  * round: memory, the VM-wide state, the vCPUs, then the devices, whose lines land on the restored
- * controllers.
+ * controllers. Virtio devices are held from before the devices are saved until memory is written
+ * (no request is served in between), and a restored VM serves their queues once
+ * ({@link VmAssembly}): a request the guest made available while the snapshot was taken is
+ * served then.
  */
 public final class VmSnapshot {
     private static final String CONFIG = "config";
@@ -80,11 +84,26 @@ public final class VmSnapshot {
             }
         }
         SnapshotRef base = diff ? tracking.base() : null;
+        // A doorbell's worker or host input must not serve a virtio request between a device's state
+        // and guest memory (the saved queue indices and the rings would disagree), nor between the
+        // dirty logs' take and memory (a page it wrote would be in neither this diff nor the next).
+        List<VirtioMmioDevice> held = devices.stream().filter(VirtioMmioDevice.class::isInstance)
+                .map(VirtioMmioDevice.class::cast).toList();
+        held.forEach(VirtioMmioDevice::hold);
+        try {
+            return writeHeld(file, parts, lifecycle, tracking, base);
+        } finally {
+            held.forEach(VirtioMmioDevice::release);
+        }
+    }
+
+    private static long writeHeld(Path file, VmAssembly<?> parts, VmLifecycle lifecycle, DirtyTracking tracking,
+            SnapshotRef base) {
         long[][] changed;
         try {
             changed = tracking.take(parts);
         } catch (UnsupportedOperationException e) {
-            if (diff) {
+            if (base != null) {
                 throw e;
             }
             tracking.invalidate("this hypervisor cannot log dirty pages (" + e.getMessage() + ")");
