@@ -202,6 +202,35 @@ class VirtioVmTest {
     }
 
     @Test
+    void aDiffSnapshotHoldsThePagesAVirtioDeviceWroteIntoGuestMemory() throws Exception {
+        ScriptedBackend backend = new ScriptedBackend("aarch64", (n, id) -> List.of()).withPlatformFacts(GIC);
+        AxVMConfig config = config("aarch64");
+        Path base = dir.resolve("base.axsnap");
+        Path diff = dir.resolve("diff.axsnap");
+        byte[] entropy = new byte[16];
+        try (MockHal hal = new MockHal()) {
+            try (AxVM<MockHal, ?> vm = AxVM.builder(config, hal).backend(backend).image("Image", kernel("aarch64")).build()) {
+                vm.boot();
+                assertEquals(Transition.APPLIED, vm.pause());
+                vm.snapshot(base);
+                VirtioMmioDevice rng = transport(vm, "rng");
+                postRngRequest(vm, rng);
+                rng.serveAllQueues(); // the device writes the buffer (its own page) and the used ring (another)
+                assertEquals(1, usedIdx(vm));
+                vm.addrSpace().read(RAM + 0x20_0000, entropy, 0, entropy.length);
+                assertEquals(4, vm.snapshotDiff(diff), "the descriptor and available rings the driver wrote, the buffer and "
+                        + "the used ring the device wrote");
+            }
+            try (AxVM<MockHal, ?> restored = AxVM.builder(config, hal).backend(backend).restoreFrom(diff).build()) {
+                assertEquals(1, usedIdx(restored), "the used ring the device wrote came with the diff");
+                byte[] back = new byte[16];
+                restored.addrSpace().read(RAM + 0x20_0000, back, 0, back.length);
+                assertArrayEquals(entropy, back, "and the bytes it wrote into the driver's buffer");
+            }
+        }
+    }
+
+    @Test
     void aMissingImageFailsTheBuildNamingTheEntry() throws Exception {
         AxVMConfig config = config("aarch64");
         Files.delete(dir.resolve("disk.img"));
