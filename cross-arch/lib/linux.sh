@@ -62,12 +62,12 @@ xa_linux_job() {
     grep -q '^kernel_path = "bzImage"' "$scratch/bzimage.toml" || xa_die "--linux: $base has no 'kernel_path = \"Image\"' line"
     extra=(bzimage)
   fi
-  for action in shell panic virtio-blk virtio-console virtio-rng; do
+  for action in shell disk-shell panic virtio-blk virtio-console virtio-rng; do
     sed "s/^\(cmdline = \".*\)\"$/\1 axvm.action=$action\"/" "$base" > "$scratch/$action.toml"
     grep -q "axvm.action=$action\"$" "$scratch/$action.toml" || xa_die "--linux: $base has no one-line cmdline to vary"
   done
   local v
-  for v in virtio-blk virtio-console virtio-rng; do
+  for v in disk-shell virtio-blk virtio-console virtio-rng; do
     xa_linux_add_virtio "$arch" "$scratch/$v.toml" /tmp/linux-scenarios/disk.img
   done
   xa_example "$arch" # the example VM's device tree is checked too
@@ -76,7 +76,7 @@ xa_linux_job() {
     "$XA_HOME/linux/scenarios.sh=linux/scenarios.sh" "$XA_HOME/linux/tools.sh=linux/tools.sh")
   [ "$arch" = x86_64 ] && XA_JOB_FILES+=("$XA_CACHE/$arch/kernel/bzImage=linux/bzImage")
   local f
-  for f in boot smp shell panic virtio-blk virtio-console virtio-rng "${extra[@]}"; do XA_JOB_FILES+=("$scratch/$f.toml=linux/$f.toml"); done
+  for f in boot smp shell disk-shell panic virtio-blk virtio-console virtio-rng "${extra[@]}"; do XA_JOB_FILES+=("$scratch/$f.toml=linux/$f.toml"); done
   for f in "${examples[@]}"; do XA_JOB_FILES+=("${f%%=*}=linux/${f#*=}"); done
   XA_EXPECT=""
   XA_WRAPPER=(/usr/bin/busybox sh /mnt/job/linux/scenarios.sh "$arch" /mnt/job/linux --)

@@ -168,15 +168,20 @@ scenario_reboot() {
   pass linux-reboot "the guest rebooted itself, reached /init again (\"$(marker 2)\") and powered off, exit 0"
 }
 
-# linux-snapshot: the shell VM is snapshotted as soon as its shell is ready (run --snapshot-on),
-# brought back in a fresh JVM (axvisor restore), and a command typed into the restored shell
-# answers there; the restored guest never boots again. That VM then writes a file and is
-# snapshotted again as a diff (--diff: only the pages changed since the restore, layered on the
-# first file), and a third JVM restores the diff and reads the file back.
+# linux-snapshot: a shell VM with its ext4 disk (virtio-blk) mounted is snapshotted as soon as its
+# shell is ready (run --snapshot-on), brought back in a fresh JVM (axvisor restore), and a command
+# typed into the restored shell answers there; the restored guest never boots again. That VM then
+# writes a file in memory and one on the disk (synced), and is snapshotted again as a diff (--diff:
+# only the pages changed since the restore, layered on the first file); a third JVM restores the
+# diff, reads both files back, unmounts the disk and powers off. The host's debugfs then reads the
+# guest's file from the image and e2fsck finds the image clean.
 scenario_snapshot() {
   snap=$tools/linux.axsnap diff=$tools/linux-diff.axsnap
   rm -f "$snap" "$diff"
-  start linux-snapshot "$dir/shell.toml" --snapshot-on "AXVM-LINUX-SHELL ready" --snapshot-to "$snap"
+  if ! make_disk; then
+    fail linux-snapshot "mke2fs failed: $(tail_of "$out/mke2fs.err")"; return
+  fi
+  start linux-snapshot "$dir/disk-shell.toml" --snapshot-on "AXVM-LINUX-SHELL ready" --snapshot-to "$snap"
   finish
   taken=$(grep "snapshot of VM" "$out/linux-snapshot.err" | sed 's/^axvisor: //')
   if [ "$rc" != 0 ] || [ ! -s "$snap" ] || [ -z "$taken" ]; then
@@ -185,7 +190,7 @@ scenario_snapshot() {
   size=$(du -k "$snap" | cut -f1)
   resume linux-snapshot-restore "$snap" --snapshot-on AXVM-DIFF-5 --snapshot-to "$diff" --diff
   keys 'echo AXVM-ECHO-$((6*7))'
-  await AXVM-ECHO-42 && keys 'echo AXVM-KEPT-$((3+4)) > /kept; sync; echo AXVM-DIFF-$((2+3))'
+  await AXVM-ECHO-42 && keys 'echo AXVM-KEPT-$((3+4)) > /kept; echo restored and synced > /disk/restored.txt; sync; echo AXVM-DIFF-$((2+3))'
   finish
   restored=$(grep "restored from" "$out/linux-snapshot-restore.err" | sed 's/^axvisor: //')
   diffed=$(grep "diff snapshot of VM" "$out/linux-snapshot-restore.err" | sed 's/^axvisor: //')
@@ -193,18 +198,26 @@ scenario_snapshot() {
     fail linux-snapshot "the restored shell did not answer AXVM-ECHO-42 without booting again (or no exit 0): $(why)"; return
   fi
   if [ ! -s "$diff" ] || [ -z "$diffed" ]; then
-    fail linux-snapshot "no diff snapshot once the restored shell wrote /kept: $(why)"; return
+    fail linux-snapshot "no diff snapshot once the restored shell wrote its files: $(why)"; return
   fi
   dsize=$(du -k "$diff" | cut -f1)
   resume linux-snapshot-diff "$diff"
-  keys 'cat /kept'
-  await AXVM-KEPT-7 && keys 'poweroff -f'
+  keys 'cat /kept /disk/hello.txt /disk/restored.txt; umount /disk && echo AXVM-UMOUNTED-$((1+1))'
+  await AXVM-UMOUNTED-2 && keys 'poweroff -f'
   finish
   layered=$(grep "restored from" "$out/linux-snapshot-diff.err" | sed 's/^axvisor: //')
-  if [ "$rc" != 0 ] || [ "$(count "$log" AXVM-KEPT-7)" -lt 1 ] || [ "$(count "$log" AXVM-LINUX-INIT)" -ne 0 ]; then
-    fail linux-snapshot "the shell restored from the diff did not read back /kept (or no exit 0): $(why)"; return
+  if [ "$rc" != 0 ] || [ "$(count "$log" AXVM-KEPT-7)" -lt 1 ] || [ "$(count "$log" "put there by the host")" -lt 1 ] \
+      || [ "$(count "$log" "restored and synced")" -lt 1 ] || [ "$(count "$log" AXVM-LINUX-INIT)" -ne 0 ]; then
+    fail linux-snapshot "the shell restored from the diff did not read back /kept and the disk's files (or no exit 0): $(why)"; return
   fi
-  pass linux-snapshot "$taken ($size KiB on disk); $restored; its shell answered AXVM-ECHO-42; $diffed ($dsize KiB on disk); $layered; /kept read back, exit 0"
+  written=$(/usr/sbin/debugfs -R "cat /restored.txt" "$tools/disk.img" 2> "$out/debugfs.err")
+  if [ "$written" != "restored and synced" ]; then
+    fail linux-snapshot "the image has no restored.txt as written (debugfs: \"$written\" $(tail_of "$out/debugfs.err"))"; return
+  fi
+  if ! /usr/sbin/e2fsck -fn "$tools/disk.img" > "$out/e2fsck.out" 2>&1; then
+    fail linux-snapshot "e2fsck finds the image inconsistent after the restores: $(tail_of "$out/e2fsck.out")"; return
+  fi
+  pass linux-snapshot "$taken ($size KiB on disk); $restored; its shell answered AXVM-ECHO-42; $diffed ($dsize KiB on disk); $layered; /kept and the disk's files read back, the disk unmounted; the host's debugfs reads restored.txt from the image and e2fsck finds it clean, exit 0"
 }
 
 # linux-panic: a kernel panic (panic=-1 reboots at once) stops the VM with the panic as its cause.
