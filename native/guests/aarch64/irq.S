@@ -6,41 +6,14 @@
  * Any other exception reports 0xbad, ESR_EL1 and ELR_EL1 and powers off.
  */
 #include "conventions.h"
+#include "gic.h"
 #define INTID 37
     .globl _start
 _start:
     ldr x10, =REPORT
     adr x0, vectors
     msr vbar_el1, x0
-    mrs x0, ICC_SRE_EL1
-    orr x0, x0, #1
-    msr ICC_SRE_EL1, x0
-    isb
-
-    ldr x1, =GICD_BASE
-    mov w0, #0x12                  /* GICD_CTLR: ARE | EnableGrp1 */
-    str w0, [x1]
-    ldr x2, =GICR_BASE
-    ldr w0, [x2, #0x14]            /* GICR_WAKER: clear ProcessorSleep */
-    bic w0, w0, #2
-    str w0, [x2, #0x14]
-1:  ldr w0, [x2, #0x14]
-    tbnz w0, #2, 1b                /* until ChildrenAsleep clears */
-
-    mov w0, #(1 << (INTID % 32))
-    str w0, [x1, #(0x80 + 4 * (INTID / 32))]   /* GICD_IGROUPR: group 1 */
-    mov w0, #0xa0
-    strb w0, [x1, #(0x400 + INTID)]            /* GICD_IPRIORITYR */
-    add x3, x1, #0x6000
-    str xzr, [x3, #(8 * INTID)]                /* GICD_IROUTER: affinity 0.0.0.0 */
-    mov w0, #(1 << (INTID % 32))
-    str w0, [x1, #(0x100 + 4 * (INTID / 32))]  /* GICD_ISENABLER */
-
-    mov x0, #0xff
-    msr ICC_PMR_EL1, x0
-    mov x0, #1
-    msr ICC_IGRPEN1_EL1, x0
-    isb
+    gic_enable_spi INTID
 
     ldr x0, =0x4ead1
     str x0, [x10]

@@ -187,13 +187,31 @@ class VmSnapshotTest {
         Path file = dir.resolve("vm.axsnap");
         first.snapshot(file);
         byte[] good = Files.readAllBytes(file);
+        // Half the flips land where the metadata is (the first pages and the table at the end).
+        int refused = flipBits(good, "VmSnapshotTest.flips", (r, length) -> r.nextBoolean() ? r.nextInt(length)
+                : r.nextBoolean() ? r.nextInt(Math.min(length, 3 * 4096)) : length - 1 - r.nextInt(Math.min(length, 4096)),
+                vm -> { });
+        // A quarter land in the padding of the first pages, where nothing is read.
+        assertTrue(refused > 100, "most flips land in checked bytes: " + refused + " of 200 refused");
+    }
+
+    /** Where a flip lands, given a random source and the file's length. */
+    private interface FlipAt {
+        int pick(java.util.SplittableRandom r, int length);
+    }
+
+    /**
+     * 200 seeded single-bit flips of {@code good}, each restored: refused in one line naming the file,
+     * or the very same VM (the marker, vCPU 0's r3, and what {@code check} looks at). Returns how
+     * many were refused.
+     */
+    private int flipBits(byte[] good, String name, FlipAt where, java.util.function.Consumer<AxVM<MockHal, ?>> check)
+            throws IOException {
         Path bad = dir.resolve("bad.axsnap");
         int refused = 0;
-        for (long seed : Seeds.forCases("VmSnapshotTest.flips", 200)) {
+        for (long seed : Seeds.forCases(name, 200)) {
             java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-            // Half the flips land where the metadata is (the first pages and the table at the end).
-            int at = r.nextBoolean() ? r.nextInt(good.length) : r.nextBoolean() ? r.nextInt(Math.min(good.length, 3 * 4096))
-                    : good.length - 1 - r.nextInt(Math.min(good.length, 4096));
+            int at = where.pick(r, good.length);
             byte[] b = good.clone();
             b[at] ^= (byte) (1 << r.nextInt(8));
             Files.write(bad, b);
@@ -202,6 +220,7 @@ class VmSnapshotTest {
                 try {
                     assertEquals(0xfeed_f00d_cafeL, vm.addrSpace().readLong(MARKER), Seeds.replay(seed) + ": offset " + at);
                     assertEquals(0x5eed_0003L, vm.vcpu(0).getGpr(3), Seeds.replay(seed) + ": offset " + at);
+                    check.accept(vm);
                 } finally {
                     vm.close();
                 }
@@ -211,8 +230,7 @@ class VmSnapshotTest {
                         Seeds.replay(seed) + ": " + e.getMessage());
             }
         }
-        // A quarter land in the padding of the first pages, where nothing is read.
-        assertTrue(refused > 100, "most flips land in checked bytes: " + refused + " of 200 refused");
+        return refused;
     }
 
     /** A device of the embedder's that keeps state it cannot save. */
@@ -402,31 +420,11 @@ class VmSnapshotTest {
         Path diff = dir.resolve("diff.axsnap");
         first.snapshotDiff(diff);
         byte[] good = Files.readAllBytes(diff);
-        Path bad = dir.resolve("bad.axsnap");
-        int refused = 0;
         // A diff is mostly the padding of its small sections: half the flips land on its non-zero bytes.
         int[] meaningful = java.util.stream.IntStream.range(0, good.length).filter(i -> good[i] != 0).toArray();
-        for (long seed : Seeds.forCases("VmSnapshotTest.diffFlips", 200)) {
-            java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-            int at = r.nextBoolean() ? r.nextInt(good.length) : meaningful[r.nextInt(meaningful.length)];
-            byte[] b = good.clone();
-            b[at] ^= (byte) (1 << r.nextInt(8));
-            Files.write(bad, b);
-            try {
-                AxVM<MockHal, ?> vm = AxVM.builder(config().build(), hal).backend(backend()).restoreFrom(bad).build();
-                try {
-                    assertEquals(0xfeed_f00d_cafeL, vm.addrSpace().readLong(MARKER), Seeds.replay(seed) + ": offset " + at);
-                    assertEquals(0x1111, vm.addrSpace().readLong(GUEST_PAGE), Seeds.replay(seed) + ": offset " + at);
-                    assertEquals(0x5eed_0003L, vm.vcpu(0).getGpr(3), Seeds.replay(seed) + ": offset " + at);
-                } finally {
-                    vm.close();
-                }
-            } catch (SnapshotException e) {
-                refused++;
-                assertTrue(e.getMessage().startsWith(bad + ": ") && e.getMessage().lines().count() == 1,
-                        Seeds.replay(seed) + ": " + e.getMessage());
-            }
-        }
+        int refused = flipBits(good, "VmSnapshotTest.diffFlips",
+                (r, length) -> r.nextBoolean() ? r.nextInt(length) : meaningful[r.nextInt(meaningful.length)],
+                vm -> assertEquals(0x1111, vm.addrSpace().readLong(GUEST_PAGE), "the diff's page"));
         assertTrue(refused > 100, "most flips land in checked bytes: " + refused + " of 200 refused");
     }
 
