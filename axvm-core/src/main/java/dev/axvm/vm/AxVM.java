@@ -4,6 +4,7 @@ import dev.axvm.addrspace.AddrSpace;
 import dev.axvm.addrspace.GuestPhysAddr;
 import dev.axvm.addrspace.PagingHandler;
 import dev.axvm.config.AxVMConfig;
+import dev.axvm.config.AxVMConfigs;
 import dev.axvm.config.ImageKind;
 import dev.axvm.device.AxVmDevices;
 import dev.axvm.device.VmControl;
@@ -298,6 +299,22 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
         } finally {
             lifecycle.endSnapshot();
         }
+    }
+
+    /**
+     * The VM in the snapshot {@code file} (full or diff), built on {@code hal} from the config the
+     * snapshot carries, its memory mapped copy-on-write where the HAL can: {@link VmStatus#SUSPENDED}
+     * until {@link #resume}. For devices of the embedder's, console streams or another memory mode,
+     * use {@link #builder} with {@link AxVMBuilder#restoreFrom} and the snapshot's config
+     * ({@link #snapshotConfig}).
+     *
+     * @throws SnapshotException when the snapshot is refused (one line naming the file and why)
+     * @throws dev.axvm.config.ConfigException when the config it carries does not parse
+     * @throws VmBuildException when the VM cannot be built on this host
+     */
+    public static <H extends AxVMHal<P>, P extends PagingHandler> AxVM<H, P> restore(Path file, H hal) {
+        AxVMConfig config = AxVMConfigs.parse(snapshotConfig(file), file + " (its config)").config();
+        return builder(config, hal).restoreFrom(file).build();
     }
 
     /**

@@ -440,4 +440,16 @@ class VmSnapshotTest {
         vm.snapshot(dir.resolve("base2.axsnap"));
         vm.snapshotDiff(dir.resolve("d.axsnap"));
     }
+
+    @Test
+    void restoreBuildsTheVmFromTheConfigTheSnapshotCarries() {
+        ScriptedBackend backend = backend();
+        AxVM<MockHal, ?> first = pausedVm(backend);
+        Path file = dir.resolve("vm.axsnap");
+        first.snapshot(file);
+        // No backend given: the scripted VM's architecture has no backend on this host, which says so.
+        VmBuildException e = assertThrows(VmBuildException.class, () -> AxVM.restore(file, hal));
+        assertTrue(e.getMessage().contains("x86_64"), e.getMessage());
+        assertThrows(SnapshotException.class, () -> AxVM.restore(dir.resolve("none.axsnap"), hal));
+    }
 }

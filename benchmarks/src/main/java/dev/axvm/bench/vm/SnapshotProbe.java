@@ -24,8 +24,9 @@ import java.util.List;
  * write and for a copy): pause → file written; restore → the guest's first exit (the VM built
  * from the file, its memory mapped copy-on-write or copied, resumed, run until the guest's HLT);
  * and the size of a diff after N pages were dirtied (by the guest's own run and by host writes).
- * Medians of {@value #RUNS} runs after {@value #WARMUP} warm-up runs, the file on /dev/shm where
- * there is one (the page cache either way: these are the library's and KVM's costs, not a disk's).
+ * Medians of 15 runs after 5 warm-up runs ({@code -Daxvm.bench.runs}, {@code -Daxvm.bench.warmups}),
+ * the file on /dev/shm where there is one (the page cache either way: these are the library's and
+ * KVM's costs, not a disk's).
  */
 public final class SnapshotProbe {
     /** bin/bench snapshot. */
@@ -35,8 +36,8 @@ public final class SnapshotProbe {
 
     private static final long RAM = 128L << 20;
     private static final long PAGE = 4096;
-    private static final int RUNS = 15;
-    private static final int WARMUP = 5;
+    private static final int RUNS = Integer.getInteger("axvm.bench.runs", 15);
+    private static final int WARMUP = Integer.getInteger("axvm.bench.warmups", 5);
     private static final int[] DIRTIED = {1, 256, 4096};
 
     private SnapshotProbe() {}
