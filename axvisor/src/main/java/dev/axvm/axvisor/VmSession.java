@@ -59,7 +59,7 @@ final class VmSession {
         }
         AxVMBuilder<LinuxHostHal, ?> builder = AxVM.builder(config, hal)
                 .consoleOutput(new ConsoleLines(new OutputStreamSerialSink(console.out(), "stdout"), watchers))
-                .consoleInput(input);
+                .consoleInput(input).trackDirtyPages(options.diff);
         boolean builtIn = restoreFrom == null && BuiltInImages.handOver(config, builder);
         if (restoreFrom != null) {
             builder.restoreFrom(restoreFrom, memory);

@@ -172,7 +172,7 @@ class VmSnapshotKvmTest {
         long full;
         long changed;
         try (AxVM<LinuxHostHal, ?> vm = start(AxVM.builder(config(), hal).image("snapshot-state",
-                TestGuests.image("snapshot-state")).device(before), true)) {
+                TestGuests.image("snapshot-state")).device(before).trackDirtyPages(true), true)) {
             awaitStores(before, 5);
             assertEquals(Transition.APPLIED, vm.pause());
             full = vm.snapshot(base);

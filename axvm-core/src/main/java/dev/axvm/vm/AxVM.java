@@ -70,12 +70,13 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
     private final VcpuSlot[] slots;
     private final VmLifecycle lifecycle;
     private final AtomicReference<StopCause> requestedStop = new AtomicReference<>();
-    private final DirtyTracking tracking = new DirtyTracking();
+    private final DirtyTracking tracking;
 
     AxVM(AxVMBuilder<H, P> b) {
         this.hal = b.hal;
         this.config = b.config;
         this.id = (int) config.base().id();
+        this.tracking = new DirtyTracking(b.trackDirtyPages);
         try (VmSnapshot.Restore restore = b.snapshot == null ? null
                 : VmSnapshot.Restore.open(b.snapshot, config, b.restoreMemory == RestoreMemory.LAZY)) {
             this.parts = new VmAssembly<>(hal, config, b.backend, b.memoryImages, b.extraDevices, b.consoleOut, b.consoleIn,
@@ -282,13 +283,13 @@ public final class AxVM<H extends AxVMHal<P>, P extends PagingHandler> implement
      * but memory, of which only the pages changed since the VM's last snapshot (written, or the
      * one it was restored from) — those the guest wrote (the hypervisor's dirty log) and those
      * device emulation wrote — layered on that snapshot, which must stay where it is (or beside
-     * this file) for {@link AxVMBuilder#restoreFrom} to read the chain. Dirty-page logging starts
-     * at a VM's first snapshot or restore: a VM never snapshotted pays nothing for it. The VM's
-     * next diff layers on this one.
+     * this file) for {@link AxVMBuilder#restoreFrom} to read the chain. Needs a VM built with
+     * {@link AxVMBuilder#trackDirtyPages}. The VM's next diff layers on this one.
      *
      * @return how many 4 KiB pages of guest memory were written
-     * @throws IllegalStateException when the VM is not {@link VmStatus#SUSPENDED}, or has no
-     *     snapshot to layer on (never snapshotted, rebooted since, or the last snapshot failed)
+     * @throws IllegalStateException when the VM is not {@link VmStatus#SUSPENDED}, does not track
+     *     dirty pages, or has no snapshot to layer on (never snapshotted, rebooted since, or the
+     *     last snapshot failed)
      * @throws SnapshotException as {@link #snapshot}
      * @throws UnsupportedOperationException when the backend cannot save its state or log dirty pages
      */

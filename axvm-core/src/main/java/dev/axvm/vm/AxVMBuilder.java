@@ -32,6 +32,7 @@ public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
     Duration quiesce = Duration.ofSeconds(10);
     Path snapshot;
     RestoreMemory restoreMemory = RestoreMemory.LAZY;
+    boolean trackDirtyPages;
 
     AxVMBuilder(AxVMConfig config, H hal) {
         this.config = Objects.requireNonNull(config, "config");
@@ -97,6 +98,19 @@ public final class AxVMBuilder<H extends AxVMHal<P>, P extends PagingHandler> {
     public AxVMBuilder<H, P> restoreFrom(Path file, RestoreMemory memory) {
         this.snapshot = Objects.requireNonNull(file, "file");
         this.restoreMemory = Objects.requireNonNull(memory, "memory");
+        return this;
+    }
+
+    /**
+     * Whether the VM tracks the pages that change after each snapshot, for {@link AxVM#snapshotDiff}
+     * (default off). Tracking starts at the VM's first snapshot, or at once for a restored VM: from
+     * then on the hypervisor logs the guest's writes (KVM write-protects the guest's pages and
+     * takes a fault on each page's first write after every snapshot) and the VM notes the host's
+     * own. Off, snapshots cost nothing after they are written: what a VM cloned thousands of times
+     * from one snapshot wants.
+     */
+    public AxVMBuilder<H, P> trackDirtyPages(boolean on) {
+        this.trackDirtyPages = on;
         return this;
     }
 

@@ -209,7 +209,8 @@ class VirtioVmTest {
         Path diff = dir.resolve("diff.axsnap");
         byte[] entropy = new byte[16];
         try (MockHal hal = new MockHal()) {
-            try (AxVM<MockHal, ?> vm = AxVM.builder(config, hal).backend(backend).image("Image", kernel("aarch64")).build()) {
+            try (AxVM<MockHal, ?> vm = AxVM.builder(config, hal).backend(backend).image("Image", kernel("aarch64"))
+                    .trackDirtyPages(true).build()) {
                 vm.boot();
                 assertEquals(Transition.APPLIED, vm.pause());
                 vm.snapshot(base);

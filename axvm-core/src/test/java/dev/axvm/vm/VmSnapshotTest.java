@@ -83,7 +83,7 @@ class VmSnapshotTest {
     /** A VM that wrote COM1's scratch register, printed "H", set a register and a marker, then paused. */
     private AxVM<MockHal, ?> pausedVm(ScriptedBackend backend, PortDevice... extra) {
         AxVMBuilder<MockHal, ?> b = AxVM.builder(config().build(), hal).backend(backend).image("kernel.bin", KERNEL)
-                .consoleOutput(new CapturingSerialSink());
+                .consoleOutput(new CapturingSerialSink()).trackDirtyPages(true);
         for (PortDevice d : extra) {
             b.device(d);
         }
@@ -340,7 +340,7 @@ class VmSnapshotTest {
     private static final long LATER_PAGE = 0x40_0000;
 
     private AxVM<MockHal, ?> restored(ScriptedBackend backend, Path file) {
-        return keep(AxVM.builder(config().build(), hal).backend(backend).restoreFrom(file).build());
+        return keep(AxVM.builder(config().build(), hal).backend(backend).trackDirtyPages(true).restoreFrom(file).build());
     }
 
     @Test
@@ -451,5 +451,20 @@ class VmSnapshotTest {
         VmBuildException e = assertThrows(VmBuildException.class, () -> AxVM.restore(file, hal));
         assertTrue(e.getMessage().contains("x86_64"), e.getMessage());
         assertThrows(SnapshotException.class, () -> AxVM.restore(dir.resolve("none.axsnap"), hal));
+    }
+
+    @Test
+    void aVmThatDoesNotTrackDirtyPagesNeverLogsThemAndRefusesADiff() {
+        ScriptedBackend backend = backend();
+        AxVM<MockHal, ?> vm = keep(AxVM.builder(config().build(), hal).backend(backend).image("kernel.bin", KERNEL).build());
+        vm.boot();
+        assertEquals(new ExitReason.Hypercall(9, 0, 0, 0, 0, 0, 0), vm.runVcpu(0));
+        vm.letGo(0);
+        vm.pause();
+        vm.snapshot(dir.resolve("vm.axsnap"));
+        ScriptedArchVm hw = backend.vms().getFirst();
+        assertThrows(IllegalStateException.class, () -> hw.dirtyPages(0), "the hypervisor was never asked to log");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> vm.snapshotDiff(dir.resolve("d.axsnap")));
+        assertTrue(e.getMessage().contains("does not track dirty pages"), e.getMessage());
     }
 }

@@ -671,7 +671,15 @@ public final class X86VCpu extends ExitLoopVCpu {
         lastExit = LastExit.NONE;
     }
 
+    /** Without an in-kernel irqchip KVM has no LAPIC to report (EINVAL): its part is all zeros. */
+    private boolean hasPart(X86VcpuPart p) {
+        return p != X86VcpuPart.LAPIC || vm.hasInKernelIrqchip();
+    }
+
     private byte[] getPart(X86VcpuPart p) {
+        if (!hasPart(p)) {
+            return new byte[p.size()];
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(p.size(), 64);
             Shim.check(X86Shim.getVcpuPart(kvm.fd(), p.ordinal(), buf), "get " + p.label() + " (vCPU " + vcpuId + ")");
@@ -680,6 +688,9 @@ public final class X86VCpu extends ExitLoopVCpu {
     }
 
     private void setPart(X86VcpuPart p, byte[] bytes, String what) {
+        if (!hasPart(p)) {
+            return;
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(p.size(), 64);
             MemorySegment.copy(bytes, 0, buf, JAVA_BYTE, 0, bytes.length);

@@ -120,6 +120,21 @@ class X86SnapshotKvmTest {
         }
     }
 
+    /** KVM has no LAPIC to report without an in-kernel irqchip: the state goes without it, both ways. */
+    @Test
+    void aVcpuOfAVmWithoutAnInKernelIrqchipIsSavedAndRestored() throws Exception {
+        try (X86TestGuests first = new X86TestGuests("hlt-loop", EntryMode.REAL, false)) {
+            assertEquals(ExitReason.Halt.INSTANCE, runWithin(first, new Stores(first.vcpu, -1), 30));
+            first.vcpu.setGpr(3, 0x5eed_0017L);
+            byte[] vcpuState = first.vcpu.saveState();
+            try (X86TestGuests second = X86TestGuests.restored(false, first.memory(), first.vm.saveState(), vcpuState)) {
+                assertEquals(0x5eed_0017L, second.vcpu.getGpr(3));
+                assertEquals(ExitReason.Halt.INSTANCE, runWithin(second, new Stores(second.vcpu, -1), 30),
+                        "the restored guest jumps back to its HLT");
+            }
+        }
+    }
+
     @Test
     void theInterruptControllersComeBackAsTheyWereSaved() throws Exception {
         try (X86TestGuests first = new X86TestGuests("snapshot-state", EntryMode.LONG, true)) {

@@ -17,9 +17,18 @@ import java.util.List;
  */
 public final class DirtyTracking {
     private final WrittenPages hostWrites = new WrittenPages();
+    private final boolean enabled;
     private boolean logging;
     private SnapshotRef base;
     private String noBase = "the VM has not been snapshotted or restored from a snapshot yet";
+
+    /** Tracking for a VM that asked for it ({@code enabled}), or none at all. */
+    public DirtyTracking(boolean enabled) {
+        this.enabled = enabled;
+        if (!enabled) {
+            noBase = "the VM does not track dirty pages (AxVMBuilder.trackDirtyPages)";
+        }
+    }
 
     /**
      * The pages of each RAM block changed since the last call (bit {@code i % 64} of word
@@ -30,6 +39,9 @@ public final class DirtyTracking {
      *     snapshot goes on without, and a diff is refused
      */
     synchronized long[][] take(VmAssembly<?> parts) {
+        if (!enabled) {
+            return null;
+        }
         List<GuestRamBlock> ram = parts.ramBlocks();
         if (!logging) {
             for (int i = 0; i < ram.size(); i++) {
@@ -61,6 +73,9 @@ public final class DirtyTracking {
      * layers on that file. Where the hypervisor cannot log, diffs are refused saying so.
      */
     public synchronized void startAt(VmAssembly<?> parts, SnapshotRef ref) {
+        if (!enabled) {
+            return;
+        }
         try {
             take(parts);
         } catch (UnsupportedOperationException e) {
@@ -80,13 +95,18 @@ public final class DirtyTracking {
 
     /** The VM was snapshotted to (or restored from) {@code file}: the next diff layers on it. */
     synchronized void based(Path file, byte[] fingerprint) {
+        if (!enabled) {
+            return;
+        }
         base = new SnapshotRef(file.toAbsolutePath(), fingerprint.clone());
     }
 
     /** The chain is broken ({@code why}): the next diff is refused until a full snapshot. */
     synchronized void invalidate(String why) {
-        base = null;
-        noBase = why;
+        if (enabled) {
+            base = null;
+            noBase = why;
+        }
     }
 
     /**

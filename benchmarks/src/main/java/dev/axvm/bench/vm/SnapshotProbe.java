@@ -60,7 +60,7 @@ public final class SnapshotProbe {
         try (LinuxHostHal hal = new LinuxHostHal(4 * RAM)) {
             double[] write = new double[RUNS];
             for (int i = -WARMUP; i < RUNS; i++) {
-                try (AxVM<LinuxHostHal, ?> vm = pausedAndFilled(hal, config, image)) {
+                try (AxVM<LinuxHostHal, ?> vm = pausedAndFilled(hal, config, image, false)) {
                     long t0 = System.nanoTime();
                     vm.snapshot(file);
                     if (i >= 0) {
@@ -83,7 +83,7 @@ public final class SnapshotProbe {
                 figures.add(new Figure("restore_" + memory.name().toLowerCase() + "_128mib", median(restore), "ms"));
             }
             for (int n : DIRTIED) {
-                try (AxVM<LinuxHostHal, ?> vm = pausedAndFilled(hal, config, image)) {
+                try (AxVM<LinuxHostHal, ?> vm = pausedAndFilled(hal, config, image, true)) {
                     vm.snapshot(file);
                     for (long p = 0; p < n; p++) {
                         vm.addrSpace().writeLong(RAM - (p + 1) * PAGE, p + 1); // pages the guest's code is not on
@@ -105,9 +105,10 @@ public final class SnapshotProbe {
         return figures;
     }
 
-    /** Booted, run to its HLT, every page of RAM but the guest's written with data, paused. */
-    private static AxVM<LinuxHostHal, ?> pausedAndFilled(LinuxHostHal hal, AxVMConfig config, byte[] image) {
-        AxVM<LinuxHostHal, ?> vm = AxVM.builder(config, hal).image("hlt-loop", image).build();
+    /** Booted, run to its HLT, every page of RAM but the guest's written with data, paused; tracking dirty pages or not. */
+    private static AxVM<LinuxHostHal, ?> pausedAndFilled(LinuxHostHal hal, AxVMConfig config, byte[] image,
+            boolean trackDirtyPages) {
+        AxVM<LinuxHostHal, ?> vm = AxVM.builder(config, hal).image("hlt-loop", image).trackDirtyPages(trackDirtyPages).build();
         vm.boot();
         if (!(vm.runVcpu(0) instanceof ExitReason.Halt)) {
             throw new IllegalStateException("expected the guest to halt");
