@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * Which guest pages changed since the VM's last snapshot, for a diff snapshot layered on it: the
  * hypervisor's dirty log for the guest's own writes (KVM_MEM_LOG_DIRTY_PAGES), and
- * {@link WrittenPages} for the host's (device emulation writing guest RAM). Tracking starts at
- * the VM's first snapshot (written or restored from), so a VM never snapshotted pays nothing;
- * each snapshot then takes and clears both logs while the VM is paused. A failed snapshot or a
+ * {@link WrittenPages} for the host's (device emulation writing guest RAM). Only for a VM built to
+ * track them ({@code AxVMBuilder.trackDirtyPages}); tracking starts at its first snapshot (written
+ * or restored from), and each snapshot then takes and clears both logs while the VM is paused. A failed snapshot or a
  * reboot (which replaces the hardware VM and its log) breaks the chain until the next full one.
  * Used by the snapshot writer only, one at a time (the lifecycle's snapshot lock).
  */

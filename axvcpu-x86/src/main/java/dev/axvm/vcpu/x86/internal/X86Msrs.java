@@ -80,25 +80,36 @@ public final class X86Msrs {
     }
 
     /**
-     * Writes {@code msrs} in order.
+     * Writes {@code msrs} in order. An MSR KVM refuses to set is accepted when it already holds the
+     * saved value (as KVM's PV EOI MSR at 0 in a VM without an in-kernel LAPIC, which KVM reads but
+     * will not write); the writing goes on after it.
      *
-     * @throws IllegalArgumentException naming the first MSR KVM refuses
+     * @throws IllegalArgumentException naming the first MSR KVM refuses that holds another value
      */
     public static void write(int vcpuFd, Values msrs, String what) {
         int n = msrs.indices().length;
-        if (n == 0) {
-            return;
-        }
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment idx = a.allocateFrom(JAVA_INT, msrs.indices());
-            MemorySegment val = a.allocateFrom(JAVA_LONG, msrs.values());
-            int rc = X86Shim.setMsrs(vcpuFd, idx, val, n);
-            if (rc < 0) {
-                throw new IllegalArgumentException(what + ": " + new KvmException("KVM_SET_MSRS", -rc).getMessage());
-            }
-            if (rc < n) {
-                throw new IllegalArgumentException(String.format("%s: KVM refused MSR 0x%x = 0x%x (entry %d of %d)", what,
-                        msrs.indices()[rc], msrs.values()[rc], rc, n));
+            MemorySegment idx = a.allocate(Math.max(1, n) * 4L, 4);
+            MemorySegment val = a.allocate(Math.max(1, n) * 8L, 8);
+            int from = 0;
+            while (from < n) {
+                int left = n - from;
+                MemorySegment.copy(msrs.indices(), from, idx, JAVA_INT, 0, left);
+                MemorySegment.copy(msrs.values(), from, val, JAVA_LONG, 0, left);
+                int rc = X86Shim.setMsrs(vcpuFd, idx, val, left);
+                if (rc < 0) {
+                    throw new IllegalArgumentException(what + ": " + new KvmException("KVM_SET_MSRS", -rc).getMessage());
+                }
+                if (rc == left) {
+                    return;
+                }
+                int refused = from + rc;
+                idx.setAtIndex(JAVA_INT, 0, msrs.indices()[refused]);
+                if (X86Shim.getMsrs(vcpuFd, idx, val, 1) != 1 || val.getAtIndex(JAVA_LONG, 0) != msrs.values()[refused]) {
+                    throw new IllegalArgumentException(String.format("%s: KVM refused MSR 0x%x = 0x%x (entry %d of %d)", what,
+                            msrs.indices()[refused], msrs.values()[refused], refused, n));
+                }
+                from = refused + 1;
             }
         }
     }
