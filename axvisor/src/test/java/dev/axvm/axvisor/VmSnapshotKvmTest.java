@@ -24,6 +24,8 @@ import dev.axvm.vm.VmStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -62,9 +64,35 @@ class VmSnapshotKvmTest {
         hal.close();
     }
 
-    /** Records the guest's 8-byte stores; nothing of its own to snapshot. */
+    /**
+     * Records the guest's 8-byte stores; nothing of its own to snapshot. {@link #holdAt} makes the
+     * vCPU wait inside the store that reaches a count, so that a pause lands exactly there.
+     */
     private static final class Stores implements MmioDevice, StatelessDevice {
         final List<Long> values = new CopyOnWriteArrayList<>();
+        private volatile int holdAt = -1;
+        private volatile CountDownLatch reached = new CountDownLatch(1);
+        private volatile CountDownLatch released = new CountDownLatch(1);
+
+        void holdAt(int count) {
+            reached = new CountDownLatch(1);
+            released = new CountDownLatch(1);
+            holdAt = count;
+        }
+
+        /** Waits until the vCPU is held at the count, pauses the VM (which waits for it), lets it go. */
+        void pauseThere(AxVM<?, ?> vm) throws Exception {
+            assertTrue(reached.await(60, TimeUnit.SECONDS), "the guest reached store " + holdAt + " within 60 s");
+            CompletableFuture<Transition> pause = CompletableFuture.supplyAsync(vm::pause);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (vm.status() != VmStatus.SUSPENDED && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(50); // and the kick that follows the status has reached the vCPU
+            released.countDown();
+            assertEquals(Transition.APPLIED, pause.get(60, TimeUnit.SECONDS));
+            assertEquals(holdAt, values.size(), "paused right after the store held");
+        }
 
         @Override
         public EmulatedDeviceType emulatedType() {
@@ -84,6 +112,14 @@ class VmSnapshotKvmTest {
         @Override
         public void handleWrite(long addr, AccessWidth width, long value, DeviceContext context) {
             values.add(value);
+            if (values.size() == holdAt) {
+                reached.countDown();
+                try {
+                    released.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -146,12 +182,6 @@ class VmSnapshotKvmTest {
         }
     }
 
-    private static void awaitStores(Stores stores, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (stores.values.size() < count) {
-            assertTrue(System.nanoTime() < deadline, count + " stores within 60 s");
-            Thread.sleep(1);
-        }
     }
 
     /**
@@ -160,7 +190,7 @@ class VmSnapshotKvmTest {
      * VM finishes as an uninterrupted run, its memory mapped or copied.
      */
     @Test
-    void aVmRestoredFromADiffLayeredOnAFullSnapshotFinishesAsAnUninterruptedOne() throws InterruptedException {
+    void aVmRestoredFromADiffLayeredOnAFullSnapshotFinishesAsAnUninterruptedOne() throws Exception {
         Stores whole = new Stores();
         try (AxVM<LinuxHostHal, ?> vm = start(AxVM.builder(config(), hal).image("snapshot-state",
                 TestGuests.image("snapshot-state")).device(whole), true)) {
@@ -171,16 +201,15 @@ class VmSnapshotKvmTest {
         Stores before = new Stores();
         long full;
         long changed;
+        before.holdAt(5);
         try (AxVM<LinuxHostHal, ?> vm = start(AxVM.builder(config(), hal).image("snapshot-state",
                 TestGuests.image("snapshot-state")).device(before).trackDirtyPages(true), true)) {
-            awaitStores(before, 5);
-            assertEquals(Transition.APPLIED, vm.pause());
+            before.pauseThere(vm);
             full = vm.snapshot(base);
+            before.holdAt(10);
             assertEquals(Transition.APPLIED, vm.resume());
-            awaitStores(before, before.values.size() + 5);
-            assertEquals(Transition.APPLIED, vm.pause());
+            before.pauseThere(vm);
             changed = vm.snapshotDiff(diff);
-            assertTrue(before.values.size() < STEPS, "paused before the end: " + before.values.size());
         }
         assertTrue(changed > 0 && changed < full, "the diff holds the pages the guest wrote since: " + changed + " of " + full);
         for (RestoreMemory memory : List.of(RestoreMemory.LAZY, RestoreMemory.COPY)) {
