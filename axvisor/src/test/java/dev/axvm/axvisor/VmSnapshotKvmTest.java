@@ -182,8 +182,6 @@ class VmSnapshotKvmTest {
         }
     }
 
-    }
-
     /**
      * A full snapshot, the guest run on, then a diff of what it changed (KVM's dirty log plus what
      * device emulation wrote): restored from the diff (the chain read down to the full one), the
