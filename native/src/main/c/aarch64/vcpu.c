@@ -20,16 +20,3 @@ int axvm_arm64_vcpu_init(int vm, int vcpu, uint32_t flags) {
     rc = axvm_ioctl_ptr(vcpu, KVM_ARM_VCPU_INIT, &init);
     return rc < 0 ? rc : (int)init.target;
 }
-
-int axvm_arm64_get_mp_state(int vcpu) {
-    struct kvm_mp_state s = { 0 };
-    int rc = axvm_ioctl_ptr(vcpu, KVM_GET_MP_STATE, &s);
-    return rc < 0 ? rc : (int)s.mp_state;
-}
-
-int axvm_arm64_set_mp_state(int vcpu, int state) {
-    if (state != KVM_MP_STATE_RUNNABLE && state != KVM_MP_STATE_STOPPED)
-        return -EINVAL;
-    struct kvm_mp_state s = { .mp_state = (uint32_t)state };
-    return axvm_ioctl_ptr(vcpu, KVM_SET_MP_STATE, &s);
-}

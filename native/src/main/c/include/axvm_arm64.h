@@ -53,10 +53,6 @@ AXVM_API int axvm_arm64_reg_id(int reg, uint64_t *id);
 
 /* vcpu.c: KVM_ARM_PREFERRED_TARGET then KVM_ARM_VCPU_INIT with PSCI 0.2; returns the target. */
 AXVM_API int axvm_arm64_vcpu_init(int vm, int vcpu, uint32_t flags);
-/* KVM_GET_MP_STATE: KVM_MP_STATE_RUNNABLE (0) or KVM_MP_STATE_STOPPED (5). */
-AXVM_API int axvm_arm64_get_mp_state(int vcpu);
-/* KVM_SET_MP_STATE: powers a vCPU on (RUNNABLE) or off (STOPPED) from user space. */
-AXVM_API int axvm_arm64_set_mp_state(int vcpu, int state);
 
 /* vgic.c: a vGICv3 device with its distributor and redistributor region; returns the device fd. */
 AXVM_API int axvm_arm64_vgic_v3_create(int vm, uint64_t dist, uint64_t redist, uint32_t nr_irqs);

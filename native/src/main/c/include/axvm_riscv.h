@@ -62,8 +62,6 @@ AXVM_API int axvm_riscv_sbi_ext_get(int vcpu, int ext);
 AXVM_API int axvm_riscv_external_irq(int vcpu, int level);
 /* Whether the VM could create KVM's in-kernel AIA device (KVM_CREATE_DEVICE_TEST): 1, 0, or -errno. */
 AXVM_API int axvm_riscv_aia_available(int vm);
-/* KVM_GET_MP_STATE: KVM_MP_STATE_RUNNABLE (0) or KVM_MP_STATE_STOPPED (5). */
-AXVM_API int axvm_riscv_get_mp_state(int vcpu);
 
 /* platform.c: what the guest's device tree says of its harts. The ISA string ("rv64imafdc_zicsr...")
    into buf (NUL-terminated): its length or -errno (-ENOSPC when len is too small). */

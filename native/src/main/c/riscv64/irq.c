@@ -20,9 +20,3 @@ int axvm_riscv_aia_available(int vm) {
     /* ENODEV: the kernel has no such device type or the host lacks Ssaia. */
     return rc == -ENODEV || rc == -ENXIO || rc == -EINVAL ? 0 : rc;
 }
-
-int axvm_riscv_get_mp_state(int vcpu) {
-    struct kvm_mp_state s = { 0 };
-    int rc = axvm_ioctl_ptr(vcpu, KVM_GET_MP_STATE, &s);
-    return rc < 0 ? rc : (int)s.mp_state;
-}

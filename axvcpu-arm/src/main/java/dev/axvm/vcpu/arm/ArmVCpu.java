@@ -152,7 +152,7 @@ public final class ArmVCpu extends ExitLoopVCpu {
      * waits while the vCPU is inside the guest).
      */
     public boolean poweredOn() {
-        int state = Shim.check(ArmShim.mpState(kvm.fd()), "KVM_GET_MP_STATE(vCPU " + vcpuId + ")");
+        int state = kvm.mpState();
         return state != ArmShim.MP_STATE_STOPPED;
     }
 
@@ -171,7 +171,7 @@ public final class ArmVCpu extends ExitLoopVCpu {
     protected ExitReason enterGuest(DeviceAccessHandler handler) {
         vm.ensureIrqchipReady();
         if (powerOnPending) {
-            Shim.check(ArmShim.setMpState(kvm.fd(), ArmShim.MP_STATE_RUNNABLE), "KVM_SET_MP_STATE(vCPU " + vcpuId + ", RUNNABLE)");
+            Shim.check(kvm.setMpState(ArmShim.MP_STATE_RUNNABLE), "KVM_SET_MP_STATE(vCPU " + vcpuId + ", RUNNABLE)");
             powerOnPending = false;
         }
         lastExit = LastExit.NONE;
@@ -255,7 +255,7 @@ public final class ArmVCpu extends ExitLoopVCpu {
                 yield new ExitReason.CpuUp(word(1), GuestPhysAddr.of(word(2)), word(3));
             }
             case CPU_OFF -> {
-                Shim.check(ArmShim.setMpState(kvm.fd(), ArmShim.MP_STATE_STOPPED), "KVM_SET_MP_STATE(vCPU " + vcpuId + ", STOPPED)");
+                Shim.check(kvm.setMpState(ArmShim.MP_STATE_STOPPED), "KVM_SET_MP_STATE(vCPU " + vcpuId + ", STOPPED)");
                 yield new ExitReason.CpuDown(0);
             }
             case OTHER -> {

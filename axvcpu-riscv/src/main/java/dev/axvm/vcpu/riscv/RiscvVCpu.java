@@ -127,7 +127,7 @@ public final class RiscvVCpu extends ExitLoopVCpu {
      * guest's HSM hart_start and after its hart_stop. Call it between runs on the bound thread.
      */
     public boolean started() {
-        int state = Shim.check(RiscvShim.mpState(kvm.fd()), "KVM_GET_MP_STATE(vCPU " + vcpuId + ")");
+        int state = kvm.mpState();
         return state != RiscvShim.MP_STATE_STOPPED;
     }
 

@@ -38,10 +38,6 @@ public final class ArmShim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle VCPU_INIT = Downcalls.of("axvm_arm64_vcpu_init",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle MP_STATE = Downcalls.of("axvm_arm64_get_mp_state",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle SET_MP_STATE = Downcalls.of("axvm_arm64_set_mp_state",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle VGIC_CREATE = Downcalls.of("axvm_arm64_vgic_v3_create",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle VGIC_INIT = Downcalls.of("axvm_arm64_vgic_v3_init",
@@ -96,22 +92,6 @@ public final class ArmShim {
     public static int vcpuInit(int vm, int vcpu, int flags) {
         try {
             return (int) VCPU_INIT.invokeExact(vm, vcpu, flags);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
-    }
-
-    public static int mpState(int vcpu) {
-        try {
-            return (int) MP_STATE.invokeExact(vcpu);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
-    }
-
-    public static int setMpState(int vcpu, int state) {
-        try {
-            return (int) SET_MP_STATE.invokeExact(vcpu, state);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -40,8 +40,6 @@ public final class RiscvShim {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle AIA_AVAILABLE = Downcalls.of("axvm_riscv_aia_available",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle MP_STATE = Downcalls.of("axvm_riscv_get_mp_state",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle ISA_STRING = Downcalls.of("axvm_riscv_isa_string",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle SATP_MODE = Downcalls.of("axvm_riscv_satp_mode",
@@ -102,14 +100,6 @@ public final class RiscvShim {
     public static int aiaAvailable(int vm) {
         try {
             return (int) AIA_AVAILABLE.invokeExact(vm);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
-    }
-
-    public static int mpState(int vcpu) {
-        try {
-            return (int) MP_STATE.invokeExact(vcpu);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
